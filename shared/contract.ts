@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConnectorInfo, Integration, StatusReport, TestResult } from './schemas.ts';
+import { AppSettings, FullRecord, Health, LogLevel, LogLine, RecordHit, RunStatus, Schedule, SyncRun, Trigger } from './sync.ts';
 
 /** One API method: a zod schema for what goes in and one for what comes out. */
 function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O, doc: string) {
@@ -20,6 +21,11 @@ const SecretValues = z.record(z.string(), z.string());
 export const methods = {
   'status.get': method(Empty, StatusReport, 'Workspace state: data dir, schema version, keychain, integrations.'),
   'connectors.list': method(Empty, z.array(ConnectorInfo), 'Connectors this build offers, with their settings schema.'),
+  'connectors.validateSettings': method(
+    z.object({ connector: z.string().min(1), settings: Settings }).strict(),
+    z.object({ settings: Settings }),
+    'Checks settings against the connector\'s schema; the error names the first bad field.',
+  ),
   'integrations.list': method(Empty, z.array(Integration), 'All configured integrations.'),
   'integrations.get': method(ById, Integration, 'One integration by id (or by name).'),
   'integrations.add': method(
@@ -35,6 +41,49 @@ export const methods = {
   'integrations.remove': method(ById, z.object({ id: z.string(), removed: z.literal(true) }), 'Remove an integration, its keychain entries and its data.'),
   'integrations.setEnabled': method(z.object({ id: z.string().min(1), enabled: z.boolean() }).strict(), Integration, 'Enable or disable an integration.'),
   'integrations.test': method(ById, TestResult, 'Run the connector\'s connection test and store the result.'),
+  'integrations.setSchedule': method(
+    z.object({ id: z.string().min(1), schedule: Schedule.nullable() }).strict(),
+    Integration,
+    'Set an interval, a cron expression or manual-only; null goes back to the default interval.',
+  ),
+  'sync.run': method(
+    z.object({ id: z.string().min(1), trigger: Trigger.default('ui'), wait: z.boolean().default(false) }).strict(),
+    z.object({ state: z.enum(['started', 'running', 'queued']), run: SyncRun.nullable() }),
+    'Sync one integration now. A sync already running or queued is joined, not repeated. With wait, resolves with the finished run.',
+  ),
+  'sync.runAll': method(
+    z.object({ trigger: Trigger.default('ui') }).strict(),
+    z.object({ started: z.array(z.string()), skipped: z.array(z.object({ id: z.string(), reason: z.string() })) }),
+    'Sync every enabled integration now (within the concurrency limit).',
+  ),
+  'sync.cancel': method(z.object({ runId: z.string().min(1) }).strict(), z.object({ cancelled: z.boolean() }), 'Cancel a running sync; what was committed is kept.'),
+  'scheduler.pause': method(z.object({ id: z.string().min(1).optional() }).strict(), z.object({ pausedAll: z.boolean(), paused: z.array(z.string()) }), 'Pause scheduled syncs for one integration, or all when no id is given.'),
+  'scheduler.resume': method(z.object({ id: z.string().min(1).optional() }).strict(), z.object({ pausedAll: z.boolean(), paused: z.array(z.string()) }), 'Resume scheduled syncs for one integration, or all when no id is given.'),
+  'health.list': method(Empty, z.array(Health), 'Health of every integration.'),
+  'runs.list': method(
+    z.object({ integrationId: z.string().optional(), status: RunStatus.optional(), limit: z.number().int().min(1).max(1000).default(50), before: z.string().optional() }).strict(),
+    z.array(SyncRun),
+    'Sync runs, newest first.',
+  ),
+  'runs.get': method(z.object({ runId: z.string().min(1) }).strict(), SyncRun, 'One sync run.'),
+  'logs.list': method(
+    z.object({ runId: z.string().min(1), levels: z.array(LogLevel).optional(), q: z.string().max(200).optional(), afterSeq: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(100_000).default(1000) }).strict(),
+    z.object({ lines: z.array(LogLine), total: z.number().int() }),
+    'Log lines of a run, in order; afterSeq pages forward.',
+  ),
+  'records.search': method(
+    z.object({ q: z.string().trim().min(1, 'type something to search for').max(500), source: z.string().optional(), kind: z.string().optional(), integrationId: z.string().optional(), updatedSince: z.string().optional(), limit: z.number().int().min(1).max(200).default(20), offset: z.number().int().min(0).default(0) }).strict(),
+    z.object({ hits: z.array(RecordHit), total: z.number().int() }),
+    'Full-text search over the mirror, best matches first, with snippets.',
+  ),
+  'records.list': method(
+    z.object({ source: z.string().optional(), kind: z.string().optional(), integrationId: z.string().optional(), updatedSince: z.string().optional(), limit: z.number().int().min(1).max(1000).default(50), offset: z.number().int().min(0).default(0) }).strict(),
+    z.object({ hits: z.array(RecordHit), total: z.number().int() }),
+    'Mirrored records by source and kind, most recently updated first.',
+  ),
+  'records.get': method(z.object({ id: z.number().int() }).strict(), FullRecord, 'One mirrored record with its text and raw JSON.'),
+  'settings.get': method(Empty, AppSettings, 'App settings.'),
+  'settings.update': method(AppSettings.partial().strict(), AppSettings, 'Change app settings; only the fields given change.'),
 } as const;
 
 export type Methods = typeof methods;
@@ -46,6 +95,11 @@ export type MethodOutput<M extends MethodName> = z.output<Methods[M]['output']>;
 export const events = {
   'integrations.changed': z.object({ ids: z.array(z.string()) }),
   'integration.tested': z.object({ id: z.string(), result: TestResult }),
+  'run.started': z.object({ run: SyncRun }),
+  'run.progress': z.object({ run: SyncRun }),
+  'run.finished': z.object({ run: SyncRun }),
+  'run.log': z.object({ line: LogLine }),
+  'health.changed': z.object({ health: Health, previous: Health.shape.state.nullable() }),
 } as const;
 
 export type Events = typeof events;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ApiErrorBody } from './errors.ts';
+import { AppSettings, Health, Schedule } from './sync.ts';
 
 /** ISO-8601 timestamp string (UTC). */
 export const IsoTime = z.string();
@@ -65,6 +66,9 @@ export const Integration = z.object({
   createdAt: IsoTime,
   updatedAt: IsoTime,
   lastTest: TestResult.nullable(),
+  /** Null: the default interval from the settings. */
+  schedule: Schedule.nullable(),
+  paused: z.boolean(),
 });
 export type Integration = z.infer<typeof Integration>;
 
@@ -74,5 +78,8 @@ export const StatusReport = z.object({
   schemaVersion: z.number().int(),
   keychain: KeychainStatus,
   integrations: z.array(Integration),
+  health: z.array(Health),
+  scheduler: z.object({ pausedAll: z.boolean(), online: z.boolean(), suspended: z.boolean() }),
+  settings: AppSettings,
 });
 export type StatusReport = z.infer<typeof StatusReport>;

@@ -1,0 +1,84 @@
+import type { z } from 'zod';
+import type { ReachableItem, SecretFieldInfo } from '../../shared/schemas.ts';
+import type { HttpClient, HttpProfile } from '../http/client.ts';
+
+/** A log line a connector writes; the engine stores it with the run. */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type ConnectorLog = (level: LogLevel, message: string, fields?: Record<string, unknown>) => void;
+
+/** Everything a connector may use. It never touches SQLite, the keychain or Electron. */
+export interface ConnectorContext<S> {
+  integrationId: string;
+  integrationName: string;
+  settings: S;
+  secrets: Readonly<Record<string, string>>;
+  /** The HTTP client configured from the connector's `http()` profile. */
+  http: HttpClient;
+  log: ConnectorLog;
+  signal: AbortSignal;
+  now: () => Date;
+}
+
+/** What `testConnection` reports: who you are, what you can reach. */
+export interface TestReport {
+  identity: string | null;
+  scopes?: string[] | null;
+  reachable: z.infer<typeof ReachableItem>[];
+  /** Latency of the one cheap authenticated call, ms. */
+  latencyMs?: number;
+}
+
+/** A normalized mirrored record, as connectors produce it. */
+export interface SourceRecord {
+  externalId: string;
+  kind: string;
+  title: string;
+  url: string | null;
+  status: string | null;
+  author: string | null;
+  /** ISO time the source says the item last changed. */
+  updatedAt: string | null;
+  /** The text full-text search indexes. */
+  text: string;
+  /** Where it lives (repository, project key, space, board). */
+  container: string | null;
+  raw: unknown;
+}
+
+/** One page of a stream. `state` is the cursor to resume from after this batch is stored. */
+export interface Batch {
+  records: SourceRecord[];
+  deletedIds?: string[];
+  /** Items the connector saw but could not map (logged by the connector). */
+  failed?: number;
+  state: unknown;
+}
+
+export interface StreamSpec<S> {
+  name: string;
+  title: string;
+  kind: string;
+  read(ctx: ConnectorContext<S>, state: unknown): AsyncIterable<Batch>;
+}
+
+export interface ConnectorSpec<S = unknown> {
+  id: string;
+  title: string;
+  description: string;
+  settings: z.ZodType<S>;
+  secretFields: SecretFieldInfo[];
+  /** How to talk to the vendor for these settings and secrets. */
+  http(settings: S, secrets: Readonly<Record<string, string>>): HttpProfile;
+  /** Hosts this integration links to (for opening URLs in the system browser). */
+  hosts(settings: S): string[];
+  /** One cheap, authenticated call (or a few): who you are, what you can reach. */
+  testConnection(ctx: ConnectorContext<S>): Promise<TestReport>;
+  streams: StreamSpec<S>[];
+  /** The streams these settings ask for; all of them when absent. */
+  enabledStreams?(settings: S): string[];
+}
+
+/** Defines a connector with its settings type inferred from the schema. */
+export function defineConnector<S>(spec: ConnectorSpec<S>): ConnectorSpec<S> {
+  return spec;
+}

@@ -1,0 +1,121 @@
+import type { Db } from './database.ts';
+
+/**
+ * Numbered migrations: entry N brings the schema from version N-1 to N.
+ * Never edit a released entry; append a new one.
+ */
+export const migrations: ((db: Db) => void)[] = [
+  // 1: integrations, their connection tests, app settings
+  (db) => {
+    db.exec(`
+      CREATE TABLE integrations (
+        id           TEXT PRIMARY KEY,
+        connector    TEXT NOT NULL,
+        name         TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        enabled      INTEGER NOT NULL DEFAULT 1,
+        settings     TEXT NOT NULL,
+        secrets_set  TEXT NOT NULL DEFAULT '[]',
+        created_at   TEXT NOT NULL,
+        updated_at   TEXT NOT NULL
+      );
+      CREATE TABLE connection_tests (
+        id             INTEGER PRIMARY KEY AUTOINCREMENT,
+        integration_id TEXT NOT NULL REFERENCES integrations(id) ON DELETE CASCADE,
+        at             TEXT NOT NULL,
+        ok             INTEGER NOT NULL,
+        result         TEXT NOT NULL
+      );
+      CREATE INDEX connection_tests_by_integration ON connection_tests(integration_id, id);
+      CREATE TABLE app_settings (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+    `);
+  },
+  // 2: sync runs, run logs, stream state, the mirror with its FTS5 index, schedules
+  (db) => {
+    db.exec(`
+      ALTER TABLE integrations ADD COLUMN schedule TEXT;
+      ALTER TABLE integrations ADD COLUMN paused INTEGER NOT NULL DEFAULT 0;
+
+      CREATE TABLE sync_runs (
+        id             TEXT PRIMARY KEY,
+        integration_id TEXT NOT NULL REFERENCES integrations(id) ON DELETE CASCADE,
+        trigger        TEXT NOT NULL,
+        status         TEXT NOT NULL,
+        started_at     TEXT NOT NULL,
+        ended_at       TEXT,
+        added          INTEGER NOT NULL DEFAULT 0,
+        updated        INTEGER NOT NULL DEFAULT 0,
+        unchanged      INTEGER NOT NULL DEFAULT 0,
+        deleted        INTEGER NOT NULL DEFAULT 0,
+        failed         INTEGER NOT NULL DEFAULT 0,
+        requests       INTEGER NOT NULL DEFAULT 0,
+        bytes          INTEGER NOT NULL DEFAULT 0,
+        pages          INTEGER NOT NULL DEFAULT 0,
+        error_code     TEXT,
+        error_message  TEXT,
+        error_action   TEXT,
+        retry_at       TEXT
+      );
+      CREATE INDEX sync_runs_by_integration ON sync_runs(integration_id, started_at);
+      CREATE INDEX sync_runs_by_start ON sync_runs(started_at);
+      CREATE INDEX sync_runs_by_status ON sync_runs(status);
+
+      CREATE TABLE run_logs (
+        run_id  TEXT NOT NULL REFERENCES sync_runs(id) ON DELETE CASCADE,
+        seq     INTEGER NOT NULL,
+        at      TEXT NOT NULL,
+        level   TEXT NOT NULL,
+        stream  TEXT,
+        message TEXT NOT NULL,
+        fields  TEXT,
+        PRIMARY KEY (run_id, seq)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE stream_state (
+        integration_id TEXT NOT NULL REFERENCES integrations(id) ON DELETE CASCADE,
+        stream         TEXT NOT NULL,
+        state          TEXT NOT NULL,
+        updated_at     TEXT NOT NULL,
+        PRIMARY KEY (integration_id, stream)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE records (
+        id             INTEGER PRIMARY KEY,
+        integration_id TEXT NOT NULL REFERENCES integrations(id) ON DELETE CASCADE,
+        stream         TEXT NOT NULL,
+        external_id    TEXT NOT NULL,
+        source         TEXT NOT NULL,
+        kind           TEXT NOT NULL,
+        container      TEXT,
+        title          TEXT NOT NULL,
+        url            TEXT,
+        status         TEXT,
+        author         TEXT,
+        updated_at     TEXT,
+        text           TEXT NOT NULL,
+        raw            TEXT NOT NULL,
+        hash           TEXT NOT NULL,
+        synced_at      TEXT NOT NULL,
+        UNIQUE (integration_id, stream, external_id)
+      );
+      CREATE INDEX records_by_kind ON records(source, kind, updated_at);
+      CREATE INDEX records_by_updated ON records(updated_at);
+
+      CREATE VIRTUAL TABLE records_fts USING fts5(
+        title, text, content='records', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+      );
+      CREATE TRIGGER records_ai AFTER INSERT ON records BEGIN
+        INSERT INTO records_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+      END;
+      CREATE TRIGGER records_ad AFTER DELETE ON records BEGIN
+        INSERT INTO records_fts(records_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+      END;
+      CREATE TRIGGER records_au AFTER UPDATE OF title, text ON records BEGIN
+        INSERT INTO records_fts(records_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+        INSERT INTO records_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+      END;
+    `);
+  },
+];

@@ -1,0 +1,156 @@
+import { createHash } from 'node:crypto';
+import type { Db } from './database.ts';
+import type { SourceRecord } from '../connectors/types.ts';
+import type { FullRecord, RecordHit, RunCounts } from '../../shared/sync.ts';
+
+/** A stable hash of what the user sees of a record, to tell "unchanged" from "updated". */
+export function recordHash(r: SourceRecord): string {
+  return createHash('sha1')
+    .update(JSON.stringify([r.kind, r.title, r.url, r.status, r.author, r.updatedAt, r.container, r.text, r.raw]))
+    .digest('base64url');
+}
+
+interface HitRaw {
+  id: number;
+  integration_id: string;
+  source: string;
+  kind: string;
+  external_id: string;
+  container: string | null;
+  title: string;
+  url: string | null;
+  status: string | null;
+  author: string | null;
+  updated_at: string | null;
+  snippet?: string | null;
+}
+
+function hit(r: HitRaw): RecordHit {
+  return {
+    id: r.id,
+    integrationId: r.integration_id,
+    source: r.source,
+    kind: r.kind,
+    externalId: r.external_id,
+    container: r.container,
+    title: r.title,
+    url: r.url,
+    status: r.status,
+    author: r.author,
+    updatedAt: r.updated_at,
+    snippet: r.snippet ?? null,
+  };
+}
+
+export interface RecordFilter {
+  integrationId?: string;
+  source?: string;
+  kind?: string;
+  updatedSince?: string;
+  limit: number;
+  offset: number;
+}
+
+/**
+ * Turns what a person types into a safe FTS5 query: every word must match,
+ * the last one as a prefix; FTS operators are taken literally.
+ */
+export function ftsQuery(input: string): string | null {
+  const words = input.match(/[\p{L}\p{N}_]+/gu) ?? [];
+  if (words.length === 0) return null;
+  return words.map((w, i) => `"${w}"${i === words.length - 1 ? '*' : ''}`).join(' ');
+}
+
+/** The mirror: normalized records and their full-text index. */
+export class RecordsRepo {
+  constructor(private readonly db: Db) {}
+
+  /** Upserts one batch and deletes its deleted ids; call inside a transaction. */
+  applyBatch(integrationId: string, source: string, stream: string, records: SourceRecord[], deletedIds: string[], syncedAt: string): RunCounts {
+    const counts: RunCounts = { added: 0, updated: 0, unchanged: 0, deleted: 0, failed: 0 };
+    const find = this.db.prepare('SELECT id, hash FROM records WHERE integration_id = ? AND stream = ? AND external_id = ?');
+    const insert = this.db.prepare(
+      `INSERT INTO records (integration_id, stream, external_id, source, kind, container, title, url, status, author, updated_at, text, raw, hash, synced_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const update = this.db.prepare('UPDATE records SET kind = ?, container = ?, title = ?, url = ?, status = ?, author = ?, updated_at = ?, text = ?, raw = ?, hash = ?, synced_at = ? WHERE id = ?');
+    const del = this.db.prepare('DELETE FROM records WHERE integration_id = ? AND stream = ? AND external_id = ?');
+    for (const r of records) {
+      const hash = recordHash(r);
+      const existing = find.get(integrationId, stream, r.externalId) as { id: number; hash: string } | undefined;
+      if (!existing) {
+        insert.run(integrationId, stream, r.externalId, source, r.kind, r.container, r.title, r.url, r.status, r.author, r.updatedAt, r.text, JSON.stringify(r.raw ?? null), hash, syncedAt);
+        counts.added++;
+      } else if (existing.hash !== hash) {
+        update.run(r.kind, r.container, r.title, r.url, r.status, r.author, r.updatedAt, r.text, JSON.stringify(r.raw ?? null), hash, syncedAt, existing.id);
+        counts.updated++;
+      } else {
+        counts.unchanged++;
+      }
+    }
+    for (const id of deletedIds) counts.deleted += del.run(integrationId, stream, id).changes;
+    return counts;
+  }
+
+  /** External ids stored for a stream (for deletion censuses). */
+  externalIds(integrationId: string, stream: string, container?: string): string[] {
+    const rows = container
+      ? this.db.prepare('SELECT external_id FROM records WHERE integration_id = ? AND stream = ? AND container = ?').all(integrationId, stream, container)
+      : this.db.prepare('SELECT external_id FROM records WHERE integration_id = ? AND stream = ?').all(integrationId, stream);
+    return (rows as { external_id: string }[]).map((r) => r.external_id);
+  }
+
+  count(integrationId?: string): number {
+    const row = integrationId
+      ? this.db.prepare('SELECT count(*) AS n FROM records WHERE integration_id = ?').get(integrationId)
+      : this.db.prepare('SELECT count(*) AS n FROM records').get();
+    return (row as { n: number }).n;
+  }
+
+  search(q: string, f: RecordFilter): { hits: RecordHit[]; total: number } {
+    const match = ftsQuery(q);
+    if (!match) return { hits: [], total: 0 };
+    const { where, args } = filters(f, 'r.');
+    const base = `FROM records_fts JOIN records r ON r.id = records_fts.rowid WHERE records_fts MATCH ? ${where.length ? `AND ${where.join(' AND ')}` : ''}`;
+    const total = (this.db.prepare(`SELECT count(*) AS n ${base}`).get(match, ...args) as { n: number }).n;
+    const rows = this.db
+      .prepare(
+        `SELECT r.id, r.integration_id, r.source, r.kind, r.external_id, r.container, r.title, r.url, r.status, r.author, r.updated_at,
+                snippet(records_fts, 1, '[', ']', ' … ', 16) AS snippet
+         ${base} ORDER BY bm25(records_fts, 5.0, 1.0) LIMIT ? OFFSET ?`,
+      )
+      .all(match, ...args, f.limit, f.offset) as HitRaw[];
+    return { hits: rows.map(hit), total };
+  }
+
+  list(f: RecordFilter): { hits: RecordHit[]; total: number } {
+    const { where, args } = filters(f, '');
+    const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const total = (this.db.prepare(`SELECT count(*) AS n FROM records ${w}`).get(...args) as { n: number }).n;
+    const rows = this.db
+      .prepare(`SELECT id, integration_id, source, kind, external_id, container, title, url, status, author, updated_at FROM records ${w} ORDER BY updated_at DESC, id DESC LIMIT ? OFFSET ?`)
+      .all(...args, f.limit, f.offset) as HitRaw[];
+    return { hits: rows.map(hit), total };
+  }
+
+  get(id: number): FullRecord | undefined {
+    const r = this.db.prepare('SELECT * FROM records WHERE id = ?').get(id) as (HitRaw & { stream: string; text: string; raw: string; synced_at: string }) | undefined;
+    if (!r) return undefined;
+    return { ...hit(r), stream: r.stream, text: r.text, raw: JSON.parse(r.raw), syncedAt: r.synced_at };
+  }
+
+  findByExternal(source: string, kind: string, externalId: string): FullRecord | undefined {
+    const r = this.db.prepare('SELECT id FROM records WHERE source = ? AND kind = ? AND external_id = ? ORDER BY updated_at DESC LIMIT 1').get(source, kind, externalId) as { id: number } | undefined;
+    return r ? this.get(r.id) : undefined;
+  }
+}
+
+function filters(f: RecordFilter, p: string): { where: string[]; args: unknown[] } {
+  const where: string[] = [];
+  const args: unknown[] = [];
+  if (f.integrationId) (where.push(`${p}integration_id = ?`), args.push(f.integrationId));
+  if (f.source) (where.push(`${p}source = ?`), args.push(f.source));
+  if (f.kind) (where.push(`${p}kind = ?`), args.push(f.kind));
+  if (f.updatedSince) (where.push(`${p}updated_at >= ?`), args.push(f.updatedSince));
+  return { where, args };
+}

@@ -1,0 +1,91 @@
+import type { ApiErrorBody } from '../../shared/errors.ts';
+import type { Health, HealthState, SyncRun } from '../../shared/sync.ts';
+import type { TestResult } from '../../shared/schemas.ts';
+
+export interface HealthInput {
+  integrationId: string;
+  name: string;
+  connectorTitle: string;
+  connector: string;
+  enabled: boolean;
+  paused: boolean;
+  pausedAll: boolean;
+  online: boolean;
+  /** Required secrets that are not set. */
+  missingSecrets: string[];
+  /** Newest first. */
+  recentRuns: SyncRun[];
+  lastSuccess: SyncRun | undefined;
+  lastTest: TestResult | null;
+  runningRunId: string | null;
+  nextRunAt: number | null;
+  recordCount: number;
+  now: number;
+}
+
+/** Derives an integration's health from its runs, tests and the scheduler: a pure function. */
+export function computeHealth(i: HealthInput): Health {
+  const finished = i.recentRuns.filter((r) => r.status !== 'running');
+  const last = finished[0];
+  let consecutiveFailures = 0;
+  for (const r of finished) {
+    if (r.status === 'failed' || r.status === 'interrupted') consecutiveFailures++;
+    else if (r.status === 'succeeded') break;
+  }
+  const lastError: ApiErrorBody | null =
+    last && last.status === 'failed' && last.error
+      ? { code: last.error.code, message: last.error.message, ...(last.error.action ? { action: last.error.action } : {}), ...(last.error.retryAt ? { retryAt: last.error.retryAt } : {}) }
+      : // A failed connection test after the last run is news too.
+        i.lastTest && !i.lastTest.ok && i.lastTest.error && (!last || i.lastTest.at > (last.endedAt ?? last.startedAt))
+        ? i.lastTest.error
+        : null;
+  const retryAt = lastError?.code === 'rate_limited' && lastError.retryAt && Date.parse(lastError.retryAt) > i.now ? lastError.retryAt : null;
+
+  let state: HealthState;
+  let summary: string;
+  const t = i.connectorTitle;
+  if (!i.enabled) {
+    state = 'disabled';
+    summary = `${i.name} is disabled`;
+  } else if (i.runningRunId) {
+    state = 'syncing';
+    summary = `${i.name} is syncing`;
+  } else if (i.missingSecrets.length > 0 || lastError?.code === 'auth') {
+    state = 'needs_credentials';
+    summary = i.missingSecrets.length > 0 ? `Reconnect ${t}: no ${i.missingSecrets.join(', ')} is stored` : `Reconnect ${t}: ${lastError!.message}`;
+  } else if (!i.online) {
+    state = 'offline';
+    summary = 'Offline — syncing paused until the network is back';
+  } else if (i.paused || i.pausedAll) {
+    state = 'paused';
+    summary = i.pausedAll ? 'Syncing is paused for all integrations' : `${i.name} is paused`;
+  } else if (retryAt) {
+    state = 'rate_limited';
+    summary = `${t} rate limit reached; retrying after ${retryAt}`;
+  } else if (lastError) {
+    state = 'failing';
+    summary = `${i.name} failing: ${lastError.message}`;
+  } else if (!last) {
+    state = 'never_synced';
+    summary = `${i.name} has not synced yet`;
+  } else {
+    state = 'healthy';
+    summary = `${i.name} is up to date`;
+  }
+
+  return {
+    integrationId: i.integrationId,
+    name: i.name,
+    connector: i.connector,
+    state,
+    summary,
+    lastSuccessAt: i.lastSuccess?.endedAt ?? null,
+    lastAttemptAt: last?.endedAt ?? last?.startedAt ?? null,
+    consecutiveFailures,
+    nextRunAt: i.nextRunAt === null ? null : new Date(i.nextRunAt).toISOString(),
+    recordCount: i.recordCount,
+    lastError,
+    rateLimitedUntil: retryAt,
+    runningRunId: i.runningRunId,
+  };
+}
