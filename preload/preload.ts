@@ -1,0 +1,6 @@
+import { contextBridge, ipcRenderer } from 'electron';
+import { BRIDGE_GLOBAL } from '../shared/protocol.ts';
+import { createBridge } from './bridge.ts';
+
+// Wiring only: the bridge's behaviour lives in bridge.ts and is tested in Node.
+contextBridge.exposeInMainWorld(BRIDGE_GLOBAL, createBridge(ipcRenderer));
