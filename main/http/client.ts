@@ -225,6 +225,21 @@ export class HttpClient {
         }
       }
 
+      // A truncated or garbled JSON body is a transient server fault: retry it like a 5xx.
+      let parsed: { value: unknown } | undefined;
+      if (status! >= 200 && status! < 300 && /json/i.test(resHeaders['content-type'] ?? '') && text.length > 0) {
+        try {
+          parsed = { value: JSON.parse(text) };
+        } catch {
+          if (attempt < this.o.maxAttempts) {
+            const wait = this.backoff(attempt, random);
+            this.log({ method, url: logUrl, status, durationMs, bytes, attempt, retryInMs: wait, reason: 'malformed JSON body' });
+            await this.wait(wait, sleep);
+            continue;
+          }
+        }
+      }
+
       this.log({ method, url: logUrl, status, durationMs, bytes, attempt });
       if (status! >= 400 && !(req.okStatuses ?? []).includes(status!)) {
         throw httpError(this.o.title, status!, method, logUrl, this.redact(text));
@@ -236,6 +251,7 @@ export class HttpClient {
         text,
         url,
         json<T>() {
+          if (parsed) return parsed.value as T;
           try {
             return JSON.parse(text) as T;
           } catch {

@@ -42,6 +42,7 @@ export const github = defineConnector<GitHubSettings>({
   },
   testConnection: testGitHub,
   streams: githubStreams,
+  enabledStreams: (settings) => settings.streams ?? githubStreams.map((s) => s.name),
 });
 
 async function testGitHub(ctx: ConnectorContext<GitHubSettings>): Promise<TestReport> {
