@@ -1,4 +1,4 @@
-import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, type CallReply, type Transport } from '../shared/protocol.ts';
+import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, type CallReply, type Transport } from '../shared/transport.ts';
 
 /**
  * The part of Electron's ipcRenderer the bridge uses. Injected so the bridge

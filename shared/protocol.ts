@@ -17,24 +17,4 @@ export const ServerMessage = z.discriminatedUnion('type', [
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
 
-/** Reply of one call over any transport: a result or an error body, never a thrown object. */
-export type CallReply = { ok: true; result: unknown } | { ok: false; error: ApiErrorBody };
-
-/**
- * What a transport offers the renderer's API client. The preload bridge
- * (Electron IPC) and the WebSocket client both implement it.
- */
-export interface Transport {
-  call(method: string, params: unknown): Promise<CallReply>;
-  onEvent(listener: (event: string, data: unknown) => void): () => void;
-}
-
-/** IPC channel names used by preload and the Electron main process. */
-export const IPC_CALL_CHANNEL = 'kinexus:call';
-export const IPC_EVENT_CHANNEL = 'kinexus:event';
-/** Name of the object the preload exposes on window. */
-export const BRIDGE_GLOBAL = 'kinexus';
-/** Query parameter carrying the headless host's session token. */
-export const TOKEN_PARAM = 'token';
-/** WebSocket path of the headless host. */
-export const WS_PATH = '/api/ws';
+export { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL, BRIDGE_GLOBAL, TOKEN_PARAM, WS_PATH, type CallReply, type Transport } from './transport.ts';

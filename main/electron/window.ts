@@ -1,3 +1,4 @@
+import { CONTENT_SECURITY_POLICY, CSP_DIRECTIVES } from '../../shared/csp.ts';
 import { pathToFileURL } from 'node:url';
 import type { BrowserWindow, BrowserWindowConstructorOptions, Session, WebContents } from 'electron';
 
@@ -73,17 +74,8 @@ export function windowOptions(preloadPath: string): BrowserWindowConstructorOpti
 export function contentSecurityPolicy(app?: AppLocation): string {
   const dev = app?.kind === 'dev' ? app : undefined;
   const wsOrigin = dev ? dev.origin.replace(/^http/, 'ws') : '';
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    dev ? "style-src 'self' 'unsafe-inline'" : "style-src 'self'",
-    "img-src 'self' data:",
-    dev ? `connect-src 'self' ${wsOrigin}` : "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "frame-ancestors 'none'",
-    "form-action 'none'",
-  ].join('; ');
+  if (!dev) return CONTENT_SECURITY_POLICY;
+  return CSP_DIRECTIVES.map((d) => (d.startsWith('style-src') ? "style-src 'self' 'unsafe-inline'" : d.startsWith('connect-src') ? `connect-src 'self' ${wsOrigin}` : d)).join('; ');
 }
 
 /** Response headers with ours as the only CSP (any CSP the response carried is dropped). */

@@ -1,0 +1,24 @@
+import type { ReactNode } from 'react';
+
+/** What a status means; each tone has its own icon, so color is never the only signal. */
+export type Tone = 'ok' | 'warn' | 'error' | 'off' | 'pending';
+
+const ICONS: Record<Tone, string> = {
+  ok: '✓',
+  warn: '!',
+  error: '✕',
+  off: '–',
+  pending: '↻',
+};
+
+/** An icon plus words for a state ("✓ Connection OK"); the icon is decoration for screen readers. */
+export function StatusLabel({ tone, children }: { tone: Tone; children: ReactNode }) {
+  return (
+    <span className={`status status-${tone}`}>
+      <span className="status-icon" aria-hidden="true">
+        {ICONS[tone]}
+      </span>
+      <span className="status-text">{children}</span>
+    </span>
+  );
+}
