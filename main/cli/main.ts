@@ -5,9 +5,12 @@ import { createCore, type Core } from '../core/core.ts';
 import { defaultDataDir } from '../core/data-dir.ts';
 import { parseConfigJson, parseSecretsJson, promptHidden, readStdin } from './io.ts';
 import { serveCommand } from './serve.ts';
+import { addSyncCommands } from './sync-commands.ts';
 
 /** What each command does with the core, given its parsed options. */
 type Action = (core: Core, out: Output, ...args: any[]) => Promise<number | void>;
+
+const HEALTH_ICON: Record<string, string> = { healthy: '✓', syncing: '↻', failing: '✗', needs_credentials: '⚿', rate_limited: '⏳', disabled: '○', paused: '⏸', offline: '⚡', never_synced: '·' };
 
 class Output {
   constructor(readonly json: boolean) {}
@@ -102,7 +105,7 @@ export function buildProgram(): Command {
             `Schema version: ${s.schemaVersion}`,
             `Keychain:       ${s.keychain.state} (${s.keychain.backend})${s.keychain.reason ? `\n  ${s.keychain.reason}` : ''}${s.keychain.fix ? `\n  → ${s.keychain.fix}` : ''}`,
             `Integrations:   ${s.integrations.length === 0 ? 'none yet — add one with "kinexus integrations add"' : ''}`,
-            ...s.integrations.map((i) => `  ${i.enabled ? '●' : '○'} ${i.name} (${i.id}) — ${testLine(i.lastTest)}`),
+            ...s.health.map((h) => `  ${HEALTH_ICON[h.state] ?? '•'} ${h.name} (${h.integrationId}) — ${h.state.replace('_', ' ')}: ${h.summary}${h.lastSuccessAt ? `\n      last success ${h.lastSuccessAt}` : ''}${h.nextRunAt ? `, next run ${h.nextRunAt}` : ''}, ${h.recordCount} records${h.lastError?.action ? `\n      → ${h.lastError.action}` : ''}`),
           ].join('\n'),
         );
       }),
@@ -217,6 +220,8 @@ export function buildProgram(): Command {
         out.data(r, () => `Removed ${cur.name} (${cur.id}) and its keychain entries.`);
       }),
     );
+
+  addSyncCommands(program, run);
 
   program
     .command('serve')
