@@ -27,18 +27,23 @@ export interface HealthInput {
 export function computeHealth(i: HealthInput): Health {
   const finished = i.recentRuns.filter((r) => r.status !== 'running');
   const last = finished[0];
+  // Cancelled and interrupted runs (the user stopped it, the app quit) say nothing about the integration:
+  // they neither count as failures nor hide an earlier one.
+  const outcomes = finished.filter((r) => r.status === 'succeeded' || r.status === 'failed');
   let consecutiveFailures = 0;
-  for (const r of finished) {
-    if (r.status === 'failed' || r.status === 'interrupted') consecutiveFailures++;
-    else if (r.status === 'succeeded') break;
+  for (const r of outcomes) {
+    if (r.status === 'succeeded') break;
+    consecutiveFailures++;
   }
-  const lastError: ApiErrorBody | null =
-    last && last.status === 'failed' && last.error
-      ? { code: last.error.code, message: last.error.message, ...(last.error.action ? { action: last.error.action } : {}), ...(last.error.retryAt ? { retryAt: last.error.retryAt } : {}) }
-      : // A failed connection test after the last run is news too.
-        i.lastTest && !i.lastTest.ok && i.lastTest.error && (!last || i.lastTest.at > (last.endedAt ?? last.startedAt))
-        ? i.lastTest.error
-        : null;
+  const lastOutcome = outcomes[0];
+  const runError: ApiErrorBody | null =
+    lastOutcome?.status === 'failed' && lastOutcome.error
+      ? { code: lastOutcome.error.code, message: lastOutcome.error.message, ...(lastOutcome.error.action ? { action: lastOutcome.error.action } : {}), ...(lastOutcome.error.retryAt ? { retryAt: lastOutcome.error.retryAt } : {}) }
+      : null;
+  // A failed connection test after the last run is newer news than any run.
+  const lastAttemptMs = last ? Date.parse(last.endedAt ?? last.startedAt) : null;
+  const testError = i.lastTest && !i.lastTest.ok && i.lastTest.error && (lastAttemptMs === null || Date.parse(i.lastTest.at) > lastAttemptMs) ? i.lastTest.error : null;
+  const lastError: ApiErrorBody | null = testError ?? runError;
   const retryAt = lastError?.code === 'rate_limited' && lastError.retryAt && Date.parse(lastError.retryAt) > i.now ? lastError.retryAt : null;
 
   let state: HealthState;
@@ -65,7 +70,8 @@ export function computeHealth(i: HealthInput): Health {
   } else if (lastError) {
     state = 'failing';
     summary = `${i.name} failing: ${lastError.message}`;
-  } else if (!last) {
+  } else if (!last || (!i.lastSuccess && !lastOutcome)) {
+    // Only cancelled or interrupted attempts so far: nothing was ever synced completely.
     state = 'never_synced';
     summary = `${i.name} has not synced yet`;
   } else {
