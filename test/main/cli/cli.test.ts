@@ -49,7 +49,8 @@ afterAll(async () => {
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 });
 
-describe('kinexus CLI basics', () => {
+// Each case spawns the real CLI (tsx + native modules): slow on a busy 2-core machine.
+describe('kinexus CLI basics', { timeout: 180_000 }, () => {
   it('--help lists the commands', async () => {
     const r = await cli(dataDir(), ['--help']);
     expect(r.code).toBe(0);
@@ -95,7 +96,7 @@ describe('kinexus CLI basics', () => {
 
 const keychain = await realKeychainAvailable();
 
-describe.skipIf(!keychain.ok)(`kinexus CLI with the real OS keychain${keychain.ok ? '' : ` (skipped: ${keychain.reason})`}`, () => {
+describe.skipIf(!keychain.ok)(`kinexus CLI with the real OS keychain${keychain.ok ? '' : ` (skipped: ${keychain.reason})`}`, { timeout: 300_000 }, () => {
   it('adds, tests, syncs, searches and removes a GitHub integration; the canary token appears nowhere', async () => {
     const dir = dataDir();
     const outputs: string[] = [];

@@ -13,7 +13,7 @@ type Config = Record<string, any>;
 const config = yaml.load(fs.readFileSync('electron-builder.yml', 'utf8')) as Config;
 
 describe('electron-builder.yml', () => {
-  it("passes electron-builder's schema validation", async () => {
+  it("passes electron-builder's schema validation", { timeout: 180_000 }, async () => {
     await expect(validateConfiguration(config, { isEnabled: false, add: () => undefined })).resolves.toBeUndefined();
   });
 
