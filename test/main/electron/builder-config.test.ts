@@ -26,7 +26,7 @@ describe('electron-builder.yml', () => {
     const files = config.files as string[];
     expect(files).toContain('package.json');
     expect(files).toContain('dist/**/*');
-    expect(files).toContain('!dist/**/*.map');
+    expect(files).toContain('!**/*.map');
     expect(files).toContain('!**/*.{ts,tsx,mts,cts}');
     expect(files.some((f) => f.startsWith('!') && f.includes('test') && f.includes('emulators'))).toBe(true);
     // Everything included is either dist/, package.json or an exclusion.
