@@ -1,9 +1,11 @@
 import { KinexusError } from '../../shared/errors.ts';
 import { github } from './github/spec.ts';
+import { jira } from './jira/spec.ts';
+import { confluence } from './confluence/spec.ts';
 import type { ConnectorSpec } from './types.ts';
 
 /** Every connector this build ships, in the order the UI lists them. */
-export const connectors: ConnectorSpec<any>[] = [github];
+export const connectors: ConnectorSpec<any>[] = [github, jira, confluence];
 
 /** Looks a connector up by id; unknown ids get an error that lists the known ones. */
 export function getConnector(id: string, list: ConnectorSpec<any>[] = connectors): ConnectorSpec<any> {
