@@ -17,7 +17,16 @@ export interface KeytarStoreOptions {
   keytar?: Keytar;
   platform?: NodeJS.Platform;
   env?: NodeJS.ProcessEnv;
+  /**
+   * Values longer than this are stored in several entries. Windows Credential
+   * Manager holds at most 2,560 bytes per credential, and an MSAL token cache
+   * is larger than that.
+   */
+  chunkChars?: number;
 }
+
+/** Marks an entry whose value is split over `<account>#1…n`. */
+const CHUNK_MARKER = '__kinexus_chunked__:';
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
@@ -45,12 +54,14 @@ export class KeytarSecretStore implements SecretStore {
   private readonly env: NodeJS.ProcessEnv;
   private keytar: Keytar | undefined;
   private loadError: string | undefined;
+  private readonly chunkChars: number;
 
   constructor(opts: KeytarStoreOptions = {}) {
     this.service = opts.service ?? KEYCHAIN_SERVICE;
     this.timeoutMs = opts.timeoutMs ?? 5000;
     this.platform = opts.platform ?? process.platform;
     this.env = opts.env ?? process.env;
+    this.chunkChars = opts.chunkChars ?? (this.platform === 'win32' ? 1000 : 100_000);
     this.backend = this.platform === 'darwin' ? 'macOS Keychain' : this.platform === 'win32' ? 'Windows Credential Manager' : 'Secret Service (libsecret)';
     if (opts.keytar) this.keytar = opts.keytar;
   }
@@ -100,15 +111,45 @@ export class KeytarSecretStore implements SecretStore {
   }
 
   async get(account: string): Promise<string | null> {
-    return this.guard(withTimeout(this.load().getPassword(this.service, account), this.timeoutMs, 'read'));
+    const head = await this.raw('read', (kt) => kt.getPassword(this.service, account));
+    if (head === null || !head.startsWith(CHUNK_MARKER)) return head;
+    const n = Number(head.slice(CHUNK_MARKER.length));
+    const parts: string[] = [];
+    for (let i = 1; i <= n; i++) {
+      const part = await this.raw('read', (kt) => kt.getPassword(this.service, `${account}#${i}`));
+      // A missing chunk means a write was interrupted: treat the secret as absent, never as garbage.
+      if (part === null) return null;
+      parts.push(part);
+    }
+    return parts.join('');
   }
 
   async set(account: string, value: string): Promise<void> {
-    await this.guard(withTimeout(this.load().setPassword(this.service, account, value), this.timeoutMs, 'write'));
+    const old = await this.chunkCount(account);
+    if (value.length <= this.chunkChars) {
+      await this.raw('write', (kt) => kt.setPassword(this.service, account, value));
+    } else {
+      const parts = value.match(new RegExp(`[\\s\\S]{1,${this.chunkChars}}`, 'g')) ?? [];
+      for (let i = 0; i < parts.length; i++) await this.raw('write', (kt) => kt.setPassword(this.service, `${account}#${i + 1}`, parts[i]));
+      await this.raw('write', (kt) => kt.setPassword(this.service, account, `${CHUNK_MARKER}${parts.length}`));
+    }
+    const now = value.length <= this.chunkChars ? 0 : Math.ceil(value.length / this.chunkChars);
+    for (let i = now + 1; i <= old; i++) await this.raw('delete', (kt) => kt.deletePassword(this.service, `${account}#${i}`));
   }
 
   async delete(account: string): Promise<boolean> {
-    return this.guard(withTimeout(this.load().deletePassword(this.service, account), this.timeoutMs, 'delete'));
+    const n = await this.chunkCount(account);
+    for (let i = 1; i <= n; i++) await this.raw('delete', (kt) => kt.deletePassword(this.service, `${account}#${i}`));
+    return this.raw('delete', (kt) => kt.deletePassword(this.service, account));
+  }
+
+  private async chunkCount(account: string): Promise<number> {
+    const head = await this.raw('read', (kt) => kt.getPassword(this.service, account));
+    return head?.startsWith(CHUNK_MARKER) ? Number(head.slice(CHUNK_MARKER.length)) : 0;
+  }
+
+  private raw<T>(what: string, fn: (kt: Keytar) => Promise<T>): Promise<T> {
+    return this.guard(withTimeout(fn(this.load()), this.timeoutMs, what));
   }
 
   private async guard<T>(p: Promise<T>): Promise<T> {

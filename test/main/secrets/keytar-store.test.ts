@@ -19,6 +19,25 @@ describe('KeytarSecretStore against the real OS keychain', () => {
   });
 });
 
+describe('KeytarSecretStore with values larger than one keychain entry holds', () => {
+  it.skipIf(!real.ok)('splits a long value over several entries, reads it back whole, and removes every piece', async () => {
+    const store = new KeytarSecretStore({ service: 'dev.kinexus.desktop.test', chunkChars: 50 });
+    const peek = new KeytarSecretStore({ service: 'dev.kinexus.desktop.test' });
+    const account = `itest-${randomBytes(4).toString('hex')}/msal-cache`;
+    const value = `{"cache":"${'x'.repeat(480)}é🙂"}`;
+    await store.set(account, value);
+    expect(await store.get(account)).toBe(value);
+    expect(await peek.get(`${account}#10`)).not.toBeNull();
+    await store.set(account, 'short');
+    expect(await store.get(account)).toBe('short');
+    expect(await peek.get(`${account}#1`)).toBeNull();
+    await store.set(account, value);
+    expect(await store.delete(account)).toBe(true);
+    expect(await store.get(account)).toBeNull();
+    expect(await peek.get(`${account}#1`)).toBeNull();
+  });
+});
+
 describe('KeytarSecretStore when the keychain misbehaves', () => {
   const hanging = {
     getPassword: () => new Promise<string | null>(() => undefined),
