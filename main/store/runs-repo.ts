@@ -53,7 +53,7 @@ export class RunsRepo {
   constructor(private readonly db: Db) {}
 
   create(id: string, integrationId: string, trigger: Trigger, startedAt: string): void {
-    this.db.prepare("INSERT INTO sync_runs (id, integration_id, trigger, status, started_at) VALUES (?, ?, ?, 'running', ?)").run(id, integrationId, trigger, startedAt);
+    this.db.prepare("INSERT INTO sync_runs (id, integration_id, trigger, status, started_at, owner_pid) VALUES (?, ?, ?, 'running', ?, ?)").run(id, integrationId, trigger, startedAt, process.pid);
   }
 
   /** Adds a committed batch's counts; called inside the batch's transaction. */
@@ -69,11 +69,22 @@ export class RunsRepo {
       .run(status, endedAt, requests, bytes, error?.code ?? null, error?.message ?? null, error?.action ?? null, error?.retryAt ?? null, id);
   }
 
-  /** Runs a crash left `running` become `interrupted`; returns how many. */
-  markInterrupted(endedAt: string): number {
-    return this.db
-      .prepare("UPDATE sync_runs SET status = 'interrupted', ended_at = ?, error_code = 'internal', error_message = 'The app stopped while this sync was running; everything committed before that is kept.', error_action = 'Nothing to do: the next sync resumes where this one stopped' WHERE status = 'running'")
-      .run(endedAt).changes;
+  /**
+   * Runs a crash left `running` become `interrupted`; returns how many. A run
+   * whose process is still alive (the app, while the CLI starts beside it) is
+   * left alone.
+   */
+  markInterrupted(endedAt: string, isAlive: (pid: number) => boolean = processAlive): number {
+    const running = this.db.prepare("SELECT id, owner_pid FROM sync_runs WHERE status = 'running'").all() as { id: string; owner_pid: number | null }[];
+    const mark = this.db.prepare(
+      "UPDATE sync_runs SET status = 'interrupted', ended_at = ?, error_code = 'internal', error_message = 'The app stopped while this sync was running; everything committed before that is kept.', error_action = 'Nothing to do: the next sync resumes where this one stopped' WHERE id = ? AND status = 'running'",
+    );
+    let n = 0;
+    for (const r of running) {
+      if (r.owner_pid !== null && r.owner_pid !== process.pid && isAlive(r.owner_pid)) continue;
+      n += mark.run(endedAt, r.id).changes;
+    }
+    return n;
   }
 
   get(id: string): SyncRun | undefined {
@@ -141,6 +152,16 @@ export class RunsRepo {
       total = size();
     }
     return removed;
+  }
+}
+
+/** Whether a process with this pid exists (signal 0 only checks). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

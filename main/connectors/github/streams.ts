@@ -75,66 +75,141 @@ async function* readCommits(ctx: Ctx, state: unknown): AsyncGenerator<Batch> {
   const st = initial<CommitsCursor>(state);
   yield* eachRepo(ctx, async function* (repo) {
     const c: CommitsCursor = st.repos[repo] ?? { watermark: null, next: null, pendingMax: null, etag: null, etagUrl: null };
-    let path = c.next ?? `/repos/${repo}/commits`;
-    let query: Record<string, string | number | undefined> | undefined = c.next
-      ? undefined
-      : { sha: ctx.settings.branch, per_page: PER_PAGE, since: c.watermark ? shiftIso(c.watermark, -COMMIT_OVERLAP_MS) : undefined };
-    let first = !c.next;
-    let firstEtag: Etag | null = null;
-    for (;;) {
-      const res = await conditionalGet(ctx, path, query, first ? c : undefined, [409]);
-      if (res.status === 304) {
-        ctx.log('debug', `${repo}: commits unchanged (304)`);
-        return;
-      }
-      if (res.status === 409) {
-        ctx.log('info', `${repo}: the repository is empty`);
-        return;
-      }
-      if (first) firstEtag = { etag: res.headers.etag ?? null, etagUrl: res.url };
-      const items = jsonArray<GhCommit>(res, 'commits');
-      const records = items.map((i) => mapCommit(repo, i));
-      for (const r of records) c.pendingMax = maxIso(c.pendingMax, r.updatedAt);
-      const next = parseLink(res.headers.link).next ?? null;
-      if (next) {
-        c.next = next;
-      } else {
-        c.watermark = maxIso(c.watermark, c.pendingMax);
-        c.next = null;
-        c.pendingMax = null;
-        // Valid only when the whole listing was one page, asked for again next time.
-        const single = first && firstEtag;
-        c.etag = single ? firstEtag!.etag : null;
-        c.etagUrl = single ? firstEtag!.etagUrl : null;
-      }
-      st.repos[repo] = c;
-      yield { records, state: structuredClone(st) };
-      if (!next) return;
-      path = next;
-      query = undefined;
-      first = false;
-    }
+    st.repos[repo] = c;
+    yield* twice(c, () => commitsListing(ctx, repo, c, st));
   });
 }
 
+/**
+ * A newest-first listing resumed from an earlier run (`next` set) is finished
+ * first, then read again from the top: what was pushed or changed while it was
+ * interrupted sits above the page where it stopped, and a run that succeeds
+ * must not leave that for the run after it.
+ */
+async function* twice(c: { next: string | null }, listing: () => AsyncGenerator<Batch>): AsyncGenerator<Batch> {
+  const resumed = c.next !== null;
+  yield* listing();
+  if (resumed) yield* listing();
+}
+
+async function* commitsListing(ctx: Ctx, repo: string, c: CommitsCursor, st: PerRepo<CommitsCursor>): AsyncGenerator<Batch> {
+  let path = c.next ?? `/repos/${repo}/commits`;
+  let query: Record<string, string | number | undefined> | undefined = c.next
+    ? undefined
+    : { sha: ctx.settings.branch, per_page: PER_PAGE, since: c.watermark ? shiftIso(c.watermark, -COMMIT_OVERLAP_MS) : undefined };
+  let first = !c.next;
+  let firstEtag: Etag | null = null;
+  for (;;) {
+    const res = await conditionalGet(ctx, path, query, first ? c : undefined, [409]);
+    if (res.status === 304) {
+      ctx.log('debug', `${repo}: commits unchanged (304)`);
+      return;
+    }
+    if (res.status === 409) {
+      ctx.log('info', `${repo}: the repository is empty`);
+      return;
+    }
+    if (first) firstEtag = { etag: res.headers.etag ?? null, etagUrl: res.url };
+    const items = jsonArray<GhCommit>(res, 'commits');
+    const records = items.map((i) => mapCommit(repo, i));
+    for (const r of records) c.pendingMax = maxIso(c.pendingMax, r.updatedAt);
+    const next = parseLink(res.headers.link).next ?? null;
+    if (next) {
+      c.next = next;
+    } else {
+      c.watermark = maxIso(c.watermark, c.pendingMax);
+      c.next = null;
+      c.pendingMax = null;
+      // Valid only when the whole listing was one page, asked for again next time.
+      const single = first && firstEtag;
+      c.etag = single ? firstEtag!.etag : null;
+      c.etagUrl = single ? firstEtag!.etagUrl : null;
+    }
+    st.repos[repo] = c;
+    yield { records, state: structuredClone(st) };
+    if (!next) return;
+    path = next;
+    query = undefined;
+    first = false;
+  }
+}
+
 interface IssuesCursor extends Etag {
-  /** Keyset: everything updated before this is stored. */
+  /** Keyset: everything updated before this is stored, in its current version. */
   since: string | null;
-  /** >1 only while more than a page of issues share the same `since` second. */
+  /** Always 1 now; states written by older versions may hold >1 (a same-second run being paged). */
   page: number;
+  /** Set while a tie pass is in progress (see readIssues). */
+  tie?: TiePass | null;
+}
+
+/**
+ * More than a page of issues share the `since` second, so the keyset cannot
+ * move. Paging through that second by page number is unsafe: when an issue
+ * already read is updated it leaves the second, every unread one shifts up,
+ * and the one at the page boundary would never be read. Instead the pass
+ * lists everything updated at or after `since` oldest *created* first, an
+ * order updates do not change (an updated issue stays in place; new ones are
+ * appended), to the end.
+ */
+interface TiePass {
+  page: number;
+  /** Server time (Date header) when the pass began: issues updated after it may have been read in an older version. */
+  start: string | null;
+  /** Latest update seen in the pass. */
+  max: string | null;
+}
+
+/** The earlier of two ISO times. */
+function minIso(a: string, b: string): string {
+  return Date.parse(a) <= Date.parse(b) ? a : b;
+}
+
+/** The server's clock from the Date header, to the second, or null. */
+function serverTime(res: HttpResponse): string | null {
+  const t = Date.parse(res.headers.date ?? '');
+  return Number.isNaN(t) ? null : shiftIso(new Date(t).toISOString(), 0);
 }
 
 /**
  * Issues (pull requests excluded; they have their own stream), oldest update
  * first, paged by keyset on `since` rather than page numbers: an issue updated
  * mid-listing moves to the end instead of shifting an unread one out of view.
+ * A second shared by more than a page of issues is read by a tie pass.
  */
 async function* readIssues(ctx: Ctx, state: unknown): AsyncGenerator<Batch> {
   const st = initial<IssuesCursor>(state);
   yield* eachRepo(ctx, async function* (repo) {
     const c: IssuesCursor = st.repos[repo] ?? { since: null, page: 1, etag: null, etagUrl: null };
+    // A state from before tie passes, stopped inside a same-second run: start a tie pass there.
+    if (c.page > 1 && !c.tie) (c.tie = { page: 1, start: null, max: null }), (c.page = 1);
+    let passes = 0;
     for (;;) {
-      const query = { state: 'all', sort: 'updated', direction: 'asc', per_page: PER_PAGE, since: c.since ?? undefined, page: c.page > 1 ? c.page : undefined };
+      if (c.tie) {
+        const tie = c.tie;
+        const query = { state: 'all', sort: 'created', direction: 'asc', per_page: PER_PAGE, since: c.since ?? undefined, page: tie.page > 1 ? tie.page : undefined };
+        const res = await ctx.http.get(`/repos/${repo}/issues`, query);
+        tie.start ??= serverTime(res) ?? c.since;
+        const items = jsonArray<GhIssue>(res, 'issues');
+        const records = items.filter((i) => !i.pull_request).map((i) => mapIssue(repo, i, 'issue'));
+        for (const i of items) tie.max = maxIso(tie.max, i.updated_at);
+        const done = items.length < PER_PAGE;
+        if (done) {
+          // Everything updated before the pass began, up to the latest update seen, is stored as it is now.
+          const reached = tie.max && tie.start ? minIso(tie.max, tie.start) : (tie.max ?? tie.start);
+          c.since = maxIso(c.since, reached);
+          c.tie = null;
+          c.etag = null;
+          c.etagUrl = null;
+        } else tie.page += 1;
+        st.repos[repo] = c;
+        yield { records, state: structuredClone(st) };
+        // Then on by keyset from where the pass got to: what changed while it ran (or while it was
+        // interrupted, when it was resumed from an earlier run) is not left for the next run.
+        if (done) passes++;
+        continue;
+      }
+      const query = { state: 'all', sort: 'updated', direction: 'asc', per_page: PER_PAGE, since: c.since ?? undefined };
       const res = await conditionalGet(ctx, `/repos/${repo}/issues`, query, c);
       if (res.status === 304) {
         ctx.log('debug', `${repo}: issues unchanged (304)`);
@@ -146,16 +221,16 @@ async function* readIssues(ctx: Ctx, state: unknown): AsyncGenerator<Batch> {
       for (const i of items) max = maxIso(max, i.updated_at);
       const done = items.length < PER_PAGE;
       if (!done && max !== null && c.since !== null && Date.parse(max) === Date.parse(c.since)) {
-        c.page += 1;
-      } else {
-        c.since = maxIso(c.since, max);
-        c.page = 1;
-      }
+        ctx.log('info', `${repo}: more than ${PER_PAGE} issues were updated in the second ${c.since}; reading everything from there in creation order`);
+        c.tie = { page: 1, start: null, max: null };
+      } else c.since = maxIso(c.since, max);
+      c.page = 1;
       c.etag = done ? (res.headers.etag ?? null) : null;
       c.etagUrl = done ? res.url : null;
       st.repos[repo] = c;
       yield { records, state: structuredClone(st) };
-      if (done) return;
+      // One tie pass per run at most: a second one (a same-second run that is still being written) waits for the next run.
+      if (done || (c.tie && passes > 0)) return;
     }
   });
 }
@@ -177,37 +252,42 @@ async function* readPulls(ctx: Ctx, state: unknown): AsyncGenerator<Batch> {
   const st = initial<DescCursor>(state);
   yield* eachRepo(ctx, async function* (repo) {
     const c: DescCursor = st.repos[repo] ?? { watermark: null, next: null, pendingMax: null, stopAt: null, etag: null, etagUrl: null };
-    if (!c.next) c.stopAt = c.watermark ? shiftIso(c.watermark, -OVERLAP_MS) : null;
-    let path = c.next ?? `/repos/${repo}/pulls`;
-    let query: Record<string, string | number> | undefined = c.next ? undefined : { state: 'all', sort: 'updated', direction: 'desc', per_page: PER_PAGE };
-    let first = !c.next;
-    for (;;) {
-      const res = await conditionalGet(ctx, path, query, first ? c : undefined);
-      if (res.status === 304) {
-        ctx.log('debug', `${repo}: pull requests unchanged (304)`);
-        return;
-      }
-      if (first) (c.etag = res.headers.etag ?? null), (c.etagUrl = res.url);
-      const items = jsonArray<GhIssue>(res, 'pull requests');
-      const fresh = c.stopAt ? items.filter((i) => Date.parse(i.updated_at) >= Date.parse(c.stopAt!)) : items;
-      for (const i of fresh) c.pendingMax = maxIso(c.pendingMax, i.updated_at);
-      const next = parseLink(res.headers.link).next ?? null;
-      const reachedOld = fresh.length < items.length;
-      if (next && !reachedOld) {
-        c.next = next;
-      } else {
-        c.watermark = maxIso(c.watermark, c.pendingMax);
-        c.next = null;
-        c.pendingMax = null;
-      }
-      st.repos[repo] = c;
-      yield { records: fresh.map((i) => mapIssue(repo, i, 'pull_request')), state: structuredClone(st) };
-      if (!c.next) return;
-      path = c.next;
-      query = undefined;
-      first = false;
-    }
+    st.repos[repo] = c;
+    yield* twice(c, () => pullsListing(ctx, repo, c, st));
   });
+}
+
+async function* pullsListing(ctx: Ctx, repo: string, c: DescCursor, st: PerRepo<DescCursor>): AsyncGenerator<Batch> {
+  if (!c.next) c.stopAt = c.watermark ? shiftIso(c.watermark, -OVERLAP_MS) : null;
+  let path = c.next ?? `/repos/${repo}/pulls`;
+  let query: Record<string, string | number> | undefined = c.next ? undefined : { state: 'all', sort: 'updated', direction: 'desc', per_page: PER_PAGE };
+  let first = !c.next;
+  for (;;) {
+    const res = await conditionalGet(ctx, path, query, first ? c : undefined);
+    if (res.status === 304) {
+      ctx.log('debug', `${repo}: pull requests unchanged (304)`);
+      return;
+    }
+    if (first) (c.etag = res.headers.etag ?? null), (c.etagUrl = res.url);
+    const items = jsonArray<GhIssue>(res, 'pull requests');
+    const fresh = c.stopAt ? items.filter((i) => Date.parse(i.updated_at) >= Date.parse(c.stopAt!)) : items;
+    for (const i of fresh) c.pendingMax = maxIso(c.pendingMax, i.updated_at);
+    const next = parseLink(res.headers.link).next ?? null;
+    const reachedOld = fresh.length < items.length;
+    if (next && !reachedOld) {
+      c.next = next;
+    } else {
+      c.watermark = maxIso(c.watermark, c.pendingMax);
+      c.next = null;
+      c.pendingMax = null;
+    }
+    st.repos[repo] = c;
+    yield { records: fresh.map((i) => mapIssue(repo, i, 'pull_request')), state: structuredClone(st) };
+    if (!c.next) return;
+    path = c.next;
+    query = undefined;
+    first = false;
+  }
 }
 
 /**
@@ -219,44 +299,9 @@ async function* readRuns(ctx: Ctx, state: unknown): AsyncGenerator<Batch> {
   yield* eachRepo(ctx, async function* (repo) {
     const c: DescCursor = st.repos[repo] ?? { watermark: null, next: null, pendingMax: null, stopAt: null, etag: null, etagUrl: null, open: [] };
     c.open ??= [];
-    if (!c.next) c.stopAt = c.watermark ? shiftIso(c.watermark, -OVERLAP_MS) : null;
-    let path = c.next ?? `/repos/${repo}/actions/runs`;
-    let query: Record<string, string | number> | undefined = c.next ? undefined : { per_page: PER_PAGE };
-    let first = !c.next;
+    st.repos[repo] = c;
     const seen = new Set<number>();
-    for (;;) {
-      const res = await conditionalGet(ctx, path, query, first ? c : undefined);
-      if (res.status === 304) {
-        ctx.log('debug', `${repo}: workflow runs unchanged (304)`);
-        if (c.open.length === 0) return;
-        break;
-      }
-      if (first) (c.etag = res.headers.etag ?? null), (c.etagUrl = res.url);
-      const body = res.json<{ workflow_runs?: GhRun[] }>();
-      if (!body || !Array.isArray(body.workflow_runs)) throw new KinexusError('server', 'GitHub answered the workflow runs listing without a workflow_runs list.', { action: 'GitHub is having trouble; the sync retries by itself' });
-      const items = body.workflow_runs;
-      const fresh = c.stopAt ? items.filter((r) => Date.parse(r.created_at) >= Date.parse(c.stopAt!)) : items;
-      for (const r of fresh) {
-        seen.add(r.id);
-        c.pendingMax = maxIso(c.pendingMax, r.created_at);
-        if (r.status !== 'completed') c.open = [...new Set([...c.open, r.id])];
-        else c.open = c.open.filter((id) => id !== r.id);
-      }
-      const next = parseLink(res.headers.link).next ?? null;
-      const reachedOld = fresh.length < items.length;
-      if (next && !reachedOld) c.next = next;
-      else {
-        c.watermark = maxIso(c.watermark, c.pendingMax);
-        c.next = null;
-        c.pendingMax = null;
-      }
-      st.repos[repo] = c;
-      yield { records: fresh.map((r) => mapRun(repo, r)), state: structuredClone(st) };
-      if (!c.next) break;
-      path = c.next;
-      query = undefined;
-      first = false;
-    }
+    yield* twice(c, () => runsListing(ctx, repo, c, st, seen));
     // Runs that were still going last time and did not show up in this listing.
     for (const id of [...c.open]) {
       if (seen.has(id)) continue;
@@ -273,6 +318,46 @@ async function* readRuns(ctx: Ctx, state: unknown): AsyncGenerator<Batch> {
       yield { records: [mapRun(repo, run)], state: structuredClone(st) };
     }
   });
+}
+
+async function* runsListing(ctx: Ctx, repo: string, c: DescCursor, st: PerRepo<DescCursor>, seen: Set<number>): AsyncGenerator<Batch> {
+  c.open ??= [];
+  if (!c.next) c.stopAt = c.watermark ? shiftIso(c.watermark, -OVERLAP_MS) : null;
+  let path = c.next ?? `/repos/${repo}/actions/runs`;
+  let query: Record<string, string | number> | undefined = c.next ? undefined : { per_page: PER_PAGE };
+  let first = !c.next;
+  for (;;) {
+    const res = await conditionalGet(ctx, path, query, first ? c : undefined);
+    if (res.status === 304) {
+      ctx.log('debug', `${repo}: workflow runs unchanged (304)`);
+      return;
+    }
+    if (first) (c.etag = res.headers.etag ?? null), (c.etagUrl = res.url);
+    const body = res.json<{ workflow_runs?: GhRun[] }>();
+    if (!body || !Array.isArray(body.workflow_runs)) throw new KinexusError('server', 'GitHub answered the workflow runs listing without a workflow_runs list.', { action: 'GitHub is having trouble; the sync retries by itself' });
+    const items = body.workflow_runs;
+    const fresh = c.stopAt ? items.filter((r) => Date.parse(r.created_at) >= Date.parse(c.stopAt!)) : items;
+    for (const r of fresh) {
+      seen.add(r.id);
+      c.pendingMax = maxIso(c.pendingMax, r.created_at);
+      if (r.status !== 'completed') c.open = [...new Set([...c.open, r.id])];
+      else c.open = c.open.filter((id) => id !== r.id);
+    }
+    const next = parseLink(res.headers.link).next ?? null;
+    const reachedOld = fresh.length < items.length;
+    if (next && !reachedOld) c.next = next;
+    else {
+      c.watermark = maxIso(c.watermark, c.pendingMax);
+      c.next = null;
+      c.pendingMax = null;
+    }
+    st.repos[repo] = c;
+    yield { records: fresh.map((r) => mapRun(repo, r)), state: structuredClone(st) };
+    if (!c.next) return;
+    path = c.next;
+    query = undefined;
+    first = false;
+  }
 }
 
 /** Streams of the GitHub connector. */

@@ -68,3 +68,24 @@ describe('workspace database', () => {
     db.close();
   });
 });
+
+describe('runs left running', () => {
+  it('marks runs of dead processes interrupted but leaves a live process\'s run alone', async () => {
+    const { RunsRepo } = await import('../../../main/store/runs-repo.ts');
+    const db = openDatabase(tempDir());
+    db.prepare("INSERT INTO integrations (id, connector, name, settings, created_at, updated_at) VALUES ('i1','github','n','{}','t','t')").run();
+    const runs = new RunsRepo(db);
+    runs.create('r-live', 'i1', 'cli', '2026-01-01T00:00:00Z');
+    runs.create('r-dead', 'i1', 'cli', '2026-01-01T00:00:01Z');
+    db.prepare("UPDATE sync_runs SET owner_pid = 424242 WHERE id = 'r-live'").run();
+    db.prepare("UPDATE sync_runs SET owner_pid = 535353 WHERE id = 'r-dead'").run();
+    expect(runs.markInterrupted('2026-01-01T00:01:00Z', (pid) => pid === 424242)).toBe(1);
+    expect(runs.get('r-live')!.status).toBe('running');
+    expect(runs.get('r-dead')!.status).toBe('interrupted');
+    // Without a pid (rows from before this column), a running row counts as left over.
+    runs.create('r-old', 'i1', 'cli', '2026-01-01T00:00:02Z');
+    db.prepare("UPDATE sync_runs SET owner_pid = NULL WHERE id = 'r-old'").run();
+    expect(runs.markInterrupted('2026-01-01T00:01:00Z', () => true)).toBe(1);
+    db.close();
+  });
+});
