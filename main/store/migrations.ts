@@ -118,4 +118,75 @@ export const migrations: ((db: Db) => void)[] = [
       END;
     `);
   },
+  // 3: Nova Act automations, their runs and steps, the SDK setup; records may belong to an automation
+  (db) => {
+    db.exec(`
+      CREATE TABLE automations (
+        id          TEXT PRIMARY KEY,
+        name        TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        definition  TEXT NOT NULL,
+        enabled     INTEGER NOT NULL DEFAULT 1,
+        paused      INTEGER NOT NULL DEFAULT 0,
+        schedule    TEXT NOT NULL,
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+      );
+      CREATE TABLE automation_runs (
+        id              TEXT PRIMARY KEY,
+        automation_id   TEXT NOT NULL REFERENCES automations(id) ON DELETE CASCADE,
+        automation_name TEXT NOT NULL,
+        trigger         TEXT NOT NULL,
+        status          TEXT NOT NULL,
+        started_at      TEXT NOT NULL,
+        ended_at        TEXT,
+        artifacts_dir   TEXT NOT NULL,
+        session_id      TEXT,
+        python_version  TEXT,
+        sdk_version     TEXT,
+        records_saved   INTEGER NOT NULL DEFAULT 0,
+        error           TEXT,
+        owner_pid       INTEGER
+      );
+      CREATE INDEX automation_runs_by_automation ON automation_runs(automation_id, started_at);
+      CREATE INDEX automation_runs_by_start ON automation_runs(started_at);
+      CREATE TABLE automation_steps (
+        run_id  TEXT NOT NULL REFERENCES automation_runs(id) ON DELETE CASCADE,
+        idx     INTEGER NOT NULL,
+        status  TEXT NOT NULL,
+        result  TEXT NOT NULL,
+        PRIMARY KEY (run_id, idx)
+      ) WITHOUT ROWID;
+      CREATE TABLE nova_act_config (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+    `);
+    // Extracted data lands in the mirror under the automation's id, so records.integration_id
+    // can no longer reference integrations only. SQLite cannot drop a constraint: the table is
+    // rebuilt from its own current definition (whatever columns, indexes and triggers it has by
+    // now) minus the REFERENCES clause; ids are kept, so the FTS index stays valid. Triggers
+    // take over the cascades, for integrations and automations alike.
+    const table = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'records'").get() as { sql: string };
+    const dependents = db.prepare("SELECT sql FROM sqlite_master WHERE tbl_name = 'records' AND type IN ('index', 'trigger') AND sql IS NOT NULL").all() as { sql: string }[];
+    const relaxed = table.sql
+      .replace(/^CREATE TABLE\s+"?records"?/i, 'CREATE TABLE records_relaxed')
+      .replace(/\s+REFERENCES\s+integrations\s*\(\s*id\s*\)(\s+ON\s+DELETE\s+CASCADE)?/i, '');
+    db.exec(relaxed);
+    db.exec('INSERT INTO records_relaxed SELECT * FROM records');
+    db.exec('DROP TABLE records');
+    db.exec('ALTER TABLE records_relaxed RENAME TO records');
+    for (const d of dependents) db.exec(d.sql);
+    db.exec(`
+      CREATE TRIGGER integrations_delete_records AFTER DELETE ON integrations BEGIN
+        DELETE FROM records WHERE integration_id = old.id;
+      END;
+      CREATE TRIGGER automations_delete_records AFTER DELETE ON automations BEGIN
+        DELETE FROM records WHERE integration_id = old.id;
+      END;
+    `);
+  },
+  // 4: which process runs a sync, so a second process (CLI beside the app) never marks a live run interrupted
+  (db) => {
+    db.exec(`ALTER TABLE sync_runs ADD COLUMN owner_pid INTEGER;`);
+  },
 ];

@@ -78,6 +78,11 @@ describe('packaged app (linux-unpacked, offline)', () => {
     expect(nodeFiles.some((f) => f.endsWith('keytar.node'))).toBe(true);
   });
 
+  it('ships the Nova Act worker as a plain file beside the asar', () => {
+    const worker = path.join(unpacked, 'resources', 'nova-act', 'worker.py');
+    expect(fs.readFileSync(worker, 'utf8')).toBe(fs.readFileSync('main/automation/python/worker.py', 'utf8'));
+  });
+
   it('ships no tests, emulators, TypeScript sources or source maps', () => {
     const offending = asarFiles.filter((f) => /\.map$/.test(f) || /^\/(test|bench|main|renderer|shared|preload)\//.test(f) || /\/emulators\//.test(f) || (/\.(ts|tsx)$/.test(f) && !f.endsWith('.d.ts')));
     expect(offending).toEqual([]);
