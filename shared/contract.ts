@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { automationEvents, automationMethods } from './automation.ts';
+import { ApiErrorBody } from './errors.ts';
 import { ConnectorInfo, Integration, StatusReport, TestResult } from './schemas.ts';
 import { AppSettings, FullRecord, Health, LogLevel, LogLine, RecordHit, RunStatus, Schedule, SyncRun, Trigger } from './sync.ts';
 
@@ -10,8 +12,23 @@ function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O, d
 const Empty = z.object({}).strict();
 const ById = z.object({ id: z.string().min(1, 'an integration id is required') }).strict();
 const Settings = z.record(z.string(), z.unknown());
+/** A device code the user enters at the verification page (on any device) to finish signing in. */
+const DeviceCode = z.object({ integrationId: z.string(), userCode: z.string(), verificationUri: z.string(), message: z.string(), expiresAt: z.string() });
 /** Secret values travel only inward (UI/CLI → core → keychain), never back out. */
 const SecretValues = z.record(z.string(), z.string());
+
+/** What the dashboard shows about the MCP endpoint; the token itself only comes from 'mcp.token'. */
+const McpInfo = z.object({
+  enabled: z.boolean(),
+  endpoint: z.string().nullable(),
+  /** Why the endpoint is off, when it is (e.g. its port is taken). */
+  error: z.string().nullable(),
+  /** The last characters of the token, to tell tokens apart. */
+  tokenHint: z.string().nullable(),
+  /** False when the keychain is unusable: the token then changes at every start. */
+  tokenPersistent: z.boolean(),
+  clientConfig: z.object({ http: z.record(z.string(), z.unknown()).nullable(), stdio: z.record(z.string(), z.unknown()) }),
+});
 
 /**
  * The API contract. Both transports (Electron IPC and the headless host's
@@ -25,6 +42,11 @@ export const methods = {
     z.object({ connector: z.string().min(1), settings: Settings }).strict(),
     z.object({ settings: Settings }),
     'Checks settings against the connector\'s schema; the error names the first bad field.',
+  ),
+  'connectors.checkSettings': method(
+    z.object({ connector: z.string().min(1), settings: Settings }).strict(),
+    z.object({ ok: z.boolean(), settings: Settings.nullable(), issues: z.array(z.object({ field: z.string(), message: z.string() })) }),
+    'Checks settings against the connector\'s schema and lists every problem by field (for forms); never throws for bad settings.',
   ),
   'integrations.list': method(Empty, z.array(Integration), 'All configured integrations.'),
   'integrations.get': method(ById, Integration, 'One integration by id (or by name).'),
@@ -41,6 +63,16 @@ export const methods = {
   'integrations.remove': method(ById, z.object({ id: z.string(), removed: z.literal(true) }), 'Remove an integration, its keychain entries and its data.'),
   'integrations.setEnabled': method(z.object({ id: z.string().min(1), enabled: z.boolean() }).strict(), Integration, 'Enable or disable an integration.'),
   'integrations.test': method(ById, TestResult, 'Run the connector\'s connection test and store the result.'),
+  'integrations.signIn': method(
+    z.object({ id: z.string().min(1, 'an integration id is required'), wait: z.boolean().default(false) }).strict(),
+    z.object({ state: z.enum(['pending', 'signed_in']), identity: z.string().nullable(), runId: z.string().nullable(), deviceCode: DeviceCode.nullable() }),
+    'Starts the interactive sign-in (device code) of an integration that has one, or joins the one under way. Without wait, resolves with the code to show; with wait, once signed in. The code also goes out as auth.deviceCode; once signed in, a sync starts (runId).',
+  ),
+  'integrations.testDraft': method(
+    z.object({ connector: z.string().min(1), settings: Settings, secrets: SecretValues.default({}), id: z.string().min(1).optional() }).strict(),
+    TestResult,
+    'Tests settings that are not saved: nothing is stored or pushed. Secrets given are used once; with id, the stored ones fill in those not given.',
+  ),
   'integrations.setSchedule': method(
     z.object({ id: z.string().min(1), schedule: Schedule.nullable() }).strict(),
     Integration,
@@ -82,8 +114,16 @@ export const methods = {
     'Mirrored records by source and kind, most recently updated first.',
   ),
   'records.get': method(z.object({ id: z.number().int() }).strict(), FullRecord, 'One mirrored record with its text and raw JSON.'),
+  'links.open': method(
+    z.object({ url: z.string().min(1).max(16_384) }).strict(),
+    z.object({ url: z.string(), opened: z.boolean() }),
+    'Opens an http(s) URL on a host of a configured integration in the system browser. opened is false where the core has no browser (the headless host): the UI opens the approved url itself.',
+  ),
   'settings.get': method(Empty, AppSettings, 'App settings.'),
   'settings.update': method(AppSettings.partial().strict(), AppSettings, 'Change app settings; only the fields given change.'),
+  'mcp.info': method(Empty, McpInfo, 'The MCP endpoint for AI assistants: its address, a hint of its token, ready-to-paste client configurations.'),
+  'mcp.token': method(Empty, z.object({ token: z.string(), clientConfig: z.record(z.string(), z.unknown()) }), 'The MCP endpoint token and a client configuration with it filled in, for the user to copy. Never logged.'),
+  ...automationMethods,
 } as const;
 
 export type Methods = typeof methods;
@@ -100,6 +140,12 @@ export const events = {
   'run.finished': z.object({ run: SyncRun }),
   'run.log': z.object({ line: LogLine }),
   'health.changed': z.object({ health: Health, previous: Health.shape.state.nullable() }),
+  'auth.deviceCode': DeviceCode,
+  'auth.signedIn': z.object({ integrationId: z.string(), identity: z.string() }),
+  'auth.signInFailed': z.object({ integrationId: z.string(), error: ApiErrorBody }),
+  /** Sent by the Electron shell (a notification or "Open in Kinexus" in the tray was clicked), not by the core. */
+  'shell.openIntegration': z.object({ integrationId: z.string() }),
+  ...automationEvents,
 } as const;
 
 export type Events = typeof events;

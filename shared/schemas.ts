@@ -37,6 +37,8 @@ export const ConnectorInfo = z.object({
   settingsSchema: z.record(z.string(), z.unknown()),
   secretFields: z.array(SecretFieldInfo),
   streams: z.array(StreamInfo),
+  /** True when the connector signs in interactively (device code) instead of, or besides, typed secrets. */
+  signIn: z.boolean(),
 });
 export type ConnectorInfo = z.infer<typeof ConnectorInfo>;
 

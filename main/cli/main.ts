@@ -6,6 +6,8 @@ import { defaultDataDir } from '../core/data-dir.ts';
 import { parseConfigJson, parseSecretsJson, promptHidden, readStdin } from './io.ts';
 import { serveCommand } from './serve.ts';
 import { addSyncCommands } from './sync-commands.ts';
+import { addAutomationCommands } from './automation-commands.ts';
+import { addMcpCommand } from './mcp-command.ts';
 
 /** What each command does with the core, given its parsed options. */
 type Action = (core: Core, out: Output, ...args: any[]) => Promise<number | void>;
@@ -197,6 +199,35 @@ export function buildProgram(): Command {
       }),
     );
 
+  integrations
+    .command('sign-in <id>')
+    .description('Sign in interactively (device code): prints a code and a URL, waits until you have signed in, then syncs')
+    .action(
+      run(async (core, out, id: string) => {
+        const i = await core.invoke('integrations.get', { id });
+        // The code goes to stderr so that --json output stays one document.
+        const off = core.onEvent((event, data) => {
+          const c = data as { integrationId?: string; message?: string; userCode?: string; verificationUri?: string; expiresAt?: string };
+          if (event === 'auth.deviceCode' && c.integrationId === i.id) {
+            process.stderr.write(`${c.message}\n  URL:  ${c.verificationUri}\n  Code: ${c.userCode}   (valid until ${c.expiresAt})\nWaiting for you to sign in…\n`);
+          }
+        });
+        try {
+          const r = await core.invoke('integrations.signIn', { id: i.id, wait: true });
+          if (!r.runId) {
+            out.data(r, () => `Signed in to ${i.name} as ${r.identity}.\nNext: kinexus sync ${i.id}`);
+            return;
+          }
+          process.stderr.write(`Signed in to ${i.name} as ${r.identity}. Syncing now (Ctrl-C stops; the next sync resumes)…\n`);
+          const { run } = await core.invoke('sync.run', { id: i.id, trigger: 'cli', wait: true });
+          out.data({ ...r, run }, () => `Signed in to ${i.name} as ${r.identity}; first sync ${run?.status ?? 'started'}: ${run ? `${run.counts.added} added, ${run.counts.updated} updated, ${run.counts.deleted} deleted` : ''}${run?.error ? `\n  ${run.error.message}${run.error.action ? `\n  → ${run.error.action}` : ''}` : ''}`);
+          return run?.status === 'succeeded' ? 0 : 1;
+        } finally {
+          off();
+        }
+      }),
+    );
+
   for (const [name, enabled] of [['enable', true], ['disable', false]] as const) {
     integrations
       .command(`${name} <id>`)
@@ -222,6 +253,8 @@ export function buildProgram(): Command {
     );
 
   addSyncCommands(program, run);
+  addAutomationCommands(program, run);
+  addMcpCommand(program);
 
   program
     .command('serve')

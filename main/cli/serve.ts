@@ -17,9 +17,13 @@ export async function serveCommand(port: number): Promise<number> {
   if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
     throw new KinexusError('config', `The dashboard is not built (no ${path.join(rendererDir, 'index.html')}).`, { action: 'Run "npm run build:renderer" once, then "kinexus serve" again' });
   }
-  const core = await createCore({ dataDir: defaultDataDir() });
+  // KINEXUS_MCP_PORT moves the MCP endpoint (0 = any free port), e.g. when its default port is taken.
+  const mcpPort = process.env.KINEXUS_MCP_PORT === undefined ? undefined : Number(process.env.KINEXUS_MCP_PORT);
+  // serve is the app without Electron: it keeps syncing on schedule like the tray app does.
+  const core = await createCore({ dataDir: defaultDataDir(), scheduler: true, mcp: { port: mcpPort } });
   const host = await startHeadlessHost({ core, port, rendererDir });
-  process.stdout.write(`Kinexus dashboard: ${host.url}\nData directory: ${core.dataDir}\nKeychain: ${core.keychain.state}\nPress Ctrl+C to stop.\n`);
+  const mcp = await core.invoke('mcp.info', {});
+  process.stdout.write(`Kinexus dashboard: ${host.url}\nData directory: ${core.dataDir}\nKeychain: ${core.keychain.state}\nMCP endpoint: ${mcp.endpoint ?? `off — ${mcp.error}`}\nPress Ctrl+C to stop.\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);

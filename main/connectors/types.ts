@@ -17,6 +17,45 @@ export interface ConnectorContext<S> {
   log: ConnectorLog;
   signal: AbortSignal;
   now: () => Date;
+  /**
+   * External ids the mirror holds for the running stream (optionally in one
+   * container), for deletion censuses. Set by the engine while a stream runs.
+   */
+  knownIds?: (container?: string) => string[];
+  /** The token cache of an interactive sign-in (connectors with `signIn`); the core keeps it in the OS keychain. */
+  tokenCache?: TokenCacheStore;
+  /** Shows a device code to the user (CLI, dashboard) while `signIn` waits for them. */
+  onDeviceCode?: (prompt: DeviceCodePrompt) => void;
+  /** A client for another host of the same vendor (e.g. its login host), sharing dispatcher, accounting and redaction. */
+  httpFor?: (profile: HttpProfile) => HttpClient;
+  /** Teaches the redactor a secret the connector obtained at run time (an access or refresh token). */
+  addSecret?: (value: string) => void;
+}
+
+/** Where an interactive sign-in keeps its token cache; SQLite only learns that one is stored. */
+export interface TokenCacheStore {
+  load(): Promise<string | null>;
+  save(data: string): Promise<void>;
+}
+
+/** What the user needs to finish a device-code sign-in on another device. */
+export interface DeviceCodePrompt {
+  userCode: string;
+  verificationUri: string;
+  /** The vendor's own instruction, e.g. "To sign in, use a web browser to open …". */
+  message: string;
+  /** ISO time the code stops working. */
+  expiresAt: string;
+}
+
+/** Interactive sign-in (OAuth device code) for a connector with no typed secret. */
+export interface SignInSpec<S> {
+  /** Keychain field of the token cache: account `<integrationId>/<cacheField>`. */
+  cacheField: string;
+  /** The step the user takes, e.g. "Sign in to SharePoint". */
+  action: string;
+  /** Runs the sign-in and resolves with who signed in. */
+  run(ctx: ConnectorContext<S>): Promise<{ identity: string }>;
 }
 
 /** What `testConnection` reports: who you are, what you can reach. */
@@ -74,8 +113,12 @@ export interface ConnectorSpec<S = unknown> {
   /** One cheap, authenticated call (or a few): who you are, what you can reach. */
   testConnection(ctx: ConnectorContext<S>): Promise<TestReport>;
   streams: StreamSpec<S>[];
+  /** Streams that depend on the settings (e.g. one per configured table); `streams` when absent. */
+  streamsFor?(settings: S): StreamSpec<S>[];
   /** The streams these settings ask for; all of them when absent. */
   enabledStreams?(settings: S): string[];
+  /** Present when the connector signs in interactively instead of taking a typed secret. */
+  signIn?: SignInSpec<S>;
 }
 
 /** Defines a connector with its settings type inferred from the schema. */

@@ -7,9 +7,9 @@ import type { KeychainStatus } from '../../shared/schemas.ts';
 import type { z } from 'zod';
 import { connectors as defaultConnectors, getConnector } from '../connectors/registry.ts';
 import type { ConnectorContext, ConnectorSpec } from '../connectors/types.ts';
-import { HttpClient, type RequestLogEntry } from '../http/client.ts';
+import { HttpClient, type HttpProfile, type RequestLogEntry } from '../http/client.ts';
 import { KeytarSecretStore } from '../secrets/keytar-store.ts';
-import type { SecretStore } from '../secrets/secret-store.ts';
+import { secretAccount, type SecretStore } from '../secrets/secret-store.ts';
 import { openDatabase, type Db } from '../store/database.ts';
 import { IntegrationsRepo, type IntegrationRow } from '../store/integrations-repo.ts';
 import { SettingsRepo } from '../store/settings-repo.ts';
@@ -20,8 +20,10 @@ import { EventBus } from './events.ts';
 import { buildHandlers } from './handlers.ts';
 import { IntegrationService } from './integrations.ts';
 import { Redactor } from './redactor.ts';
-import { SettingsService } from './settings.ts';
+import { SettingsService, type LoginItem } from './settings.ts';
 import { SyncService } from './sync-service.ts';
+import { createAutomations, type AutomationOptions, type Automations } from '../automation/automations.ts';
+import { startAppEndpoint, type AppEndpoint } from '../mcp/app-endpoint.ts';
 
 export interface CoreOptions {
   dataDir: string;
@@ -38,6 +40,14 @@ export interface CoreOptions {
   httpOverrides?: { baseDelayMs?: number; maxDelayMs?: number; maxWaitMs?: number; maxAttempts?: number; sleep?: (ms: number, signal?: AbortSignal) => Promise<void> };
   /** Run scheduled syncs (the app and `serve` do; one-shot CLI commands do not). */
   scheduler?: boolean;
+  /** Serve the mirror to AI assistants over Streamable HTTP on 127.0.0.1 (the app and `serve` do); port 0 picks a free one. */
+  mcp?: { port?: number };
+  /** The OS login item (Electron shell); without it launchAtLogin is only stored. */
+  loginItem?: LoginItem;
+  /** Opens a URL in the system browser (Electron: shell.openExternal); links.open checks the URL first. */
+  openExternal?: (url: string) => Promise<void>;
+  /** Nova Act automations: browser, Python environment, timing (tests tune these). */
+  automation?: AutomationOptions;
 }
 
 export interface Core extends CoreApi {
@@ -46,6 +56,7 @@ export interface Core extends CoreApi {
   readonly keychain: KeychainStatus;
   readonly log: AppLog;
   readonly sync: SyncService;
+  readonly automations: Automations;
   /** Calls a method and throws its error: for in-process callers such as the CLI. */
   invoke<M extends MethodName>(method: M, params: unknown): Promise<z.output<(typeof methods)[M]['output']>>;
   /** The shell calls these on power and network events. */
@@ -77,7 +88,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const bus = new EventBus();
   const repo = new IntegrationsRepo(db);
   let sync: SyncService | undefined;
-  const settings = new SettingsService(new SettingsRepo(db), () => sync?.scheduler.rearm());
+  const settingsRepo = new SettingsRepo(db);
+  const settings = new SettingsService(settingsRepo, () => sync?.scheduler.rearm(), options.loginItem);
   const integrations = new IntegrationService({
     repo,
     secrets: secretStore,
@@ -113,6 +125,47 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       signal,
       now,
       log: (level, message, fields) => log.write(level, message, { integration: row.id, ...fields }),
+      // The vendor's login host shares the dispatcher, redaction and this run's request accounting.
+      httpFor: (profile: HttpProfile) =>
+        new HttpClient({
+          ...profile,
+          dispatcher: options.dispatcher,
+          signal,
+          timeoutMs: options.httpTimeoutMs,
+          ...(purpose === 'sync' ? options.httpOverrides : { maxAttempts: 2 }),
+          onRequest: (e) => {
+            http.stats.requests++;
+            http.stats.bytes += e.bytes;
+            onRequest?.(e);
+          },
+          redact: (t) => redactor.redact(t),
+        }),
+      addSecret: (value) => redactor.add(value),
+      ...(spec.signIn ? { tokenCache: tokenCacheFor(row, spec.signIn.cacheField) } : {}),
+    };
+  }
+
+  /** An interactive sign-in's token cache, kept in the keychain; SQLite only records that one is stored. */
+  function tokenCacheFor(row: IntegrationRow, field: string) {
+    const account = secretAccount(row.id, field);
+    const usable = () => {
+      if (keychain.state !== 'available') throw new KinexusError('secrets_unavailable', `The ${connector(row.connector).title} sign-in cannot be kept: the OS keychain is ${keychain.state}.`, { action: keychain.fix ?? 'Unlock the OS keychain' });
+    };
+    return {
+      async load(): Promise<string | null> {
+        usable();
+        return secretStore.get(account);
+      },
+      async save(data: string): Promise<void> {
+        usable();
+        await secretStore.set(account, data);
+        const current = repo.get(row.id);
+        if (current && !current.secretsSet.includes(field)) {
+          repo.update({ ...current, secretsSet: [...current.secretsSet, field], updatedAt: now().toISOString() });
+          bus.emit('integrations.changed', { ids: [row.id] });
+          sync?.refreshHealth([row.id]);
+        }
+      },
     };
   }
 
@@ -122,6 +175,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       throw new KinexusError('secrets_unavailable', `The ${spec.title} secrets cannot be read: the OS keychain is ${keychain.state}.`, { action: keychain.fix ?? 'Unlock the OS keychain' });
     }
     const secrets = await integrations.readSecrets(row);
+    if (spec.signIn && !row.secretsSet.includes(spec.signIn.cacheField)) {
+      throw new KinexusError('auth', `${row.name} is not signed in yet.`, { action: `${spec.signIn.action}: kinexus integrations sign-in ${row.id}` });
+    }
     const missing = spec.secretFields.filter((f) => f.required && !secrets[f.name]);
     if (missing.length > 0) {
       throw new KinexusError('auth', `No ${missing.map((f) => f.label).join(', ')} is stored for ${row.name}.`, { action: `Reconnect ${spec.title}: enter the ${missing[0].label}` });
@@ -140,6 +196,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     clock,
     random: options.random ?? Math.random,
     isKeychainUsable: () => keychain.state === 'available',
+    onSchedulerError: (integrationId, err) => log.write('error', 'a scheduled sync could not start', { integration: integrationId, message: (err as Error)?.message }),
     async prepare(id, signal, onRequest) {
       const row = integrations.find(id);
       const spec = connector(row.connector);
@@ -147,9 +204,17 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       return { spec, ctx: context(row, secrets, signal, 'sync', onRequest) };
     },
   });
-  sync.start({ scheduler: options.scheduler ?? false });
+  // Pausing all syncs is a choice the user expects to survive a restart.
+  const pausedAll = settingsRepo.get<boolean>('scheduler.pausedAll') ?? false;
+  sync.start({ scheduler: options.scheduler ?? false, pausedAll });
+  const automations = createAutomations({ db, dataDir: options.dataDir, secrets: secretStore, keychain: () => keychain, redactor, bus, clock, random: options.random ?? Math.random, log, options: options.automation });
+  automations.start({ scheduler: options.scheduler ?? false });
 
-  const handlers = buildHandlers({ db, dataDir: options.dataDir, keychain: () => keychain, connectors: list, connector, integrations, settings, sync, bus, redactor, log, now, loadSecrets, context });
+  // Aborted on close: an interactive sign-in still waiting for the user stops polling.
+  const closing = new AbortController();
+  // Started once the core is complete (below); handlers read it through this reference.
+  let mcpEndpoint: AppEndpoint | null = null;
+  const handlers = buildHandlers({ mcp: () => mcpEndpoint, closing: closing.signal, db, dataDir: options.dataDir, keychain: () => keychain, connectors: list, connector, integrations, settings, settingsRepo, sync, bus, redactor, log, now, loadSecrets, context, openExternal: options.openExternal, automationHandlers: automations.handlers });
 
   async function call(method: string, params: unknown): Promise<CallReply> {
     if (!isMethodName(method)) {
@@ -170,7 +235,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 
   let closed = false;
   const s = sync;
-  return {
+  const core: Core = {
     dataDir: options.dataDir,
     db,
     get keychain() {
@@ -178,6 +243,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     },
     log,
     sync: s,
+    automations,
     call,
     onEvent: (listener) => bus.on(listener),
     async invoke(method, params) {
@@ -185,14 +251,20 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       if (!reply.ok) throw new KinexusError(reply.error.code, reply.error.message, { action: reply.error.action, field: reply.error.field, retryAt: reply.error.retryAt });
       return reply.result as never;
     },
-    suspend: () => s.scheduler.suspend(),
-    resume: () => s.scheduler.resume(),
-    setOnline: (online) => s.scheduler.setOnline(online),
+    suspend: () => (s.scheduler.suspend(), automations.runner.scheduler.suspend()),
+    resume: () => (s.scheduler.resume(), automations.runner.scheduler.resume()),
+    setOnline: (online) => (s.scheduler.setOnline(online), automations.runner.scheduler.setOnline(online)),
     async close(timeoutMs = 5000) {
       if (closed) return;
       closed = true;
+      closing.abort();
+      await mcpEndpoint?.close();
+      // Every automation's worker and browser end here, before the database closes under them.
+      await automations.stop();
       await s.stop(timeoutMs);
       db.close();
     },
   };
+  if (options.mcp) mcpEndpoint = await startAppEndpoint({ core, dataDir: options.dataDir, secretStore, keychainUsable: keychain.state === 'available', port: options.mcp.port, now });
+  return core;
 }

@@ -7,6 +7,7 @@ import { secretAccount, type SecretStore } from '../secrets/secret-store.ts';
 import type { IntegrationRow, IntegrationsRepo } from '../store/integrations-repo.ts';
 import type { Schedule } from '../../shared/sync.ts';
 import { checkCron } from '../sync/schedule-math.ts';
+import { SIGN_IN_MISSING } from '../sync/health.ts';
 import type { Redactor } from './redactor.ts';
 
 export interface IntegrationDeps {
@@ -113,7 +114,11 @@ export class IntegrationService {
 
   /** Required secret fields of an integration that are not set. */
   missingSecrets(row: IntegrationRow): string[] {
-    return this.d.connector(row.connector).secretFields.filter((f) => f.required && !row.secretsSet.includes(f.name)).map((f) => f.name);
+    const spec = this.d.connector(row.connector);
+    const missing = spec.secretFields.filter((f) => f.required && !row.secretsSet.includes(f.name)).map((f) => f.name);
+    // A connector that signs in interactively needs its stored sign-in instead of a typed secret.
+    if (spec.signIn && !row.secretsSet.includes(spec.signIn.cacheField)) missing.push(SIGN_IN_MISSING);
+    return missing;
   }
 
   async remove(id: string): Promise<{ id: string; removed: true }> {
@@ -128,7 +133,9 @@ export class IntegrationService {
   /** Reads an integration's secrets from the keychain (and teaches the redactor their values). */
   async readSecrets(row: IntegrationRow): Promise<Record<string, string>> {
     const out: Record<string, string> = {};
-    for (const field of row.secretsSet) {
+    const declared = this.d.connector(row.connector).secretFields.map((f) => f.name);
+    // A sign-in's token cache is also in secretsSet; it reaches the connector only through ctx.tokenCache.
+    for (const field of row.secretsSet.filter((f) => declared.includes(f))) {
       const v = await this.d.secrets.get(secretAccount(row.id, field));
       if (v !== null) {
         this.d.redactor.add(v);

@@ -29,6 +29,7 @@ export interface SyncServiceDeps {
   /** Builds the connector context for a sync (settings, secrets, HTTP client). */
   prepare(integrationId: string, signal: AbortSignal, onRequest: (e: RequestLogEntry) => void): Promise<Prepared>;
   isKeychainUsable(): boolean;
+  onSchedulerError?(integrationId: string, err: unknown): void;
 }
 
 /** Sync engine + scheduler + health, wired to the store and the event bus. */
@@ -85,6 +86,7 @@ export class SyncService {
       run: (id, trigger) => this.engine.start(id, trigger),
       isRunning: (id) => this.engine.running(id) !== undefined,
       onChange: () => this.refreshHealth(),
+      onError: (id, err) => d.onSchedulerError?.(id, err),
     });
   }
 
@@ -94,6 +96,7 @@ export class SyncService {
     if (n > 0) this.refreshHealth();
     this.maybePrune(true);
     if (opts.scheduler) this.scheduler.start(opts.pausedAll ?? false);
+    else this.scheduler.setPausedAll(opts.pausedAll ?? false);
   }
 
   async stop(timeoutMs = 5000): Promise<void> {

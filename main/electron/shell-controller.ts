@@ -122,7 +122,7 @@ export class ShellController {
       const notice = this.policy.consider(health, this.notificationsOn, this.d.now());
       if (notice) this.d.notify(notice);
       this.schedule();
-    } else if (event === 'integrations.changed' || event === 'run.finished' || event === 'automations.changed') {
+    } else if (event === 'integrations.changed' || event === 'run.finished' || event === 'automations.changed' || event === 'automation.run.started' || event === 'automation.run.finished') {
       this.schedule();
     }
   }
@@ -146,9 +146,9 @@ export class ShellController {
   }
 
   private async automations(): Promise<{ id: string; name: string }[]> {
-    const reply = await this.d.core.call('automations.list', {});
+    const reply = await this.d.core.call('automations.runnable', {});
     if (!reply.ok) return [];
-    return (reply.result as { id: string; name: string; enabled?: boolean }[]).filter((a) => a.enabled !== false).map((a) => ({ id: a.id, name: a.name }));
+    return (reply.result as { id: string; name: string; running: boolean }[]).map((a) => ({ id: a.id, name: a.running ? `${a.name} (running)` : a.name }));
   }
 
   private async expect(p: Promise<CallReply>): Promise<void> {

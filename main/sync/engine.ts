@@ -130,12 +130,17 @@ export class SyncEngine {
     try {
       const { spec, ctx } = await d.prepare(integrationId, controller.signal, onRequest);
       http = ctx.http;
-      const wanted = spec.enabledStreams?.(ctx.settings) ?? spec.streams.map((s) => s.name);
-      const streams = spec.streams.filter((s) => wanted.includes(s.name));
+      const offered = spec.streamsFor?.(ctx.settings) ?? spec.streams;
+      const wanted = spec.enabledStreams?.(ctx.settings) ?? offered.map((s) => s.name);
+      const streams = offered.filter((s) => wanted.includes(s.name));
       log('info', `Sync of ${ctx.integrationName} started: ${streams.map((s) => s.name).join(', ')}`);
       for (const stream of streams) {
         currentStream = stream.name;
-        const streamCtx: ConnectorContext<any> = { ...ctx, log: (level, message, fields) => log(level, message, fields, stream.name) };
+        const streamCtx: ConnectorContext<any> = {
+          ...ctx,
+          log: (level, message, fields) => log(level, message, fields, stream.name),
+          knownIds: (container) => d.records.externalIds(integrationId, stream.name, container),
+        };
         try {
           await this.runStream(runId, integrationId, spec, stream, streamCtx, http, log);
         } catch (err) {

@@ -2,6 +2,9 @@ import type { ApiErrorBody } from '../../shared/errors.ts';
 import type { Health, HealthState, SyncRun } from '../../shared/sync.ts';
 import type { TestResult } from '../../shared/schemas.ts';
 
+/** The entry `missingSecrets` holds for a connector that signs in interactively and has not yet. */
+export const SIGN_IN_MISSING = 'sign-in';
+
 export interface HealthInput {
   integrationId: string;
   name: string;
@@ -57,7 +60,7 @@ export function computeHealth(i: HealthInput): Health {
     summary = `${i.name} is syncing`;
   } else if (i.missingSecrets.length > 0 || lastError?.code === 'auth') {
     state = 'needs_credentials';
-    summary = i.missingSecrets.length > 0 ? `Reconnect ${t}: no ${i.missingSecrets.join(', ')} is stored` : `Reconnect ${t}: ${lastError!.message}`;
+    summary = i.missingSecrets.includes(SIGN_IN_MISSING) ? `Sign in to ${t}` : i.missingSecrets.length > 0 ? `Reconnect ${t}: no ${i.missingSecrets.join(', ')} is stored` : `Reconnect ${t}: ${lastError!.message}`;
   } else if (!i.online) {
     state = 'offline';
     summary = 'Offline — syncing paused until the network is back';

@@ -27,6 +27,14 @@ vi.mock('electron', () => {
     Tray: function Tray(icon: unknown) {
       return new h.current.Tray(icon);
     },
+    Notification: Object.assign(
+      function Notification(options: unknown) {
+        return new h.current.Notification(options);
+      },
+      { isSupported: () => true },
+    ),
+    powerMonitor: forward('powerMonitor'),
+    net: forward('net'),
   };
 });
 
@@ -59,8 +67,17 @@ function fakeElectron(opts: { lock?: boolean; trayFails?: boolean; coreFails?: b
   let quitting = false;
   const state = { quitDone: false };
 
+  const health = [
+    { integrationId: 'github-1', name: 'Acme GitHub', connector: 'github', state: 'healthy', summary: 'up to date', lastSuccessAt: new Date().toISOString(), lastAttemptAt: null, consecutiveFailures: 0, nextRunAt: null, recordCount: 3, lastError: null, rateLimitedUntil: null, runningRunId: null },
+  ];
+  const status = { health, scheduler: { pausedAll: false, online: true, suspended: false }, settings: { notifications: true } };
   const core = {
-    call: vi.fn(async (method: string) => (method === 'integrations.list' ? { ok: true, result: [] } : { ok: true, result: { method } })),
+    call: vi.fn(async (method: string, _params?: unknown) =>
+      method === 'integrations.list' ? { ok: true, result: [] } : method === 'status.get' ? { ok: true, result: status } : method === 'automations.runnable' ? { ok: true, result: [] } : { ok: true, result: { method } },
+    ),
+    suspend: vi.fn(),
+    resume: vi.fn(),
+    setOnline: vi.fn(),
     onEvent: vi.fn((listener: Listener) => {
       coreListeners.add(listener);
       return () => void coreListeners.delete(listener);
@@ -75,6 +92,7 @@ function fakeElectron(opts: { lock?: boolean; trayFails?: boolean; coreFails?: b
     requestSingleInstanceLock: vi.fn(() => opts.lock ?? true),
     whenReady: vi.fn(async () => undefined),
     getPath: vi.fn(() => '/home/me/.config/Kinexus Desktop'),
+    getAppPath: vi.fn(() => '/app'),
     setPath: vi.fn(),
     setAppUserModelId: vi.fn(),
     exit: vi.fn(),
@@ -128,8 +146,21 @@ function fakeElectron(opts: { lock?: boolean; trayFails?: boolean; coreFails?: b
     }
   }
 
+  const notifications: any[] = [];
+  class Notification {
+    readonly events = emitter();
+    shown = false;
+    constructor(readonly options: any) {
+      notifications.push(this);
+    }
+    on(name: string, listener: Listener) { this.events.on(name, listener); return this; }
+    show() { this.shown = true; }
+  }
+  const powerEvents = emitter();
+
   class Tray {
     menu: any[] = [];
+    setImage = vi.fn();
     setToolTip = vi.fn();
     setContextMenu = vi.fn((menu: any[]) => { this.menu = menu; });
     on = vi.fn();
@@ -145,6 +176,11 @@ function fakeElectron(opts: { lock?: boolean; trayFails?: boolean; coreFails?: b
     state,
     windows,
     trays,
+    notifications,
+    Notification,
+    health,
+    powerMonitor: { on: (name: string, l: Listener) => powerEvents.on(name, l), emit: powerEvents.emit },
+    net: { isOnline: vi.fn(() => true) },
     core,
     coreListeners,
     ipcHandlers,
@@ -209,7 +245,7 @@ describe('Electron app wiring', () => {
 
   it("creates the core in Electron's userData directory and opens one hardened window", async () => {
     const fake = await start();
-    expect(fake.createCore).toHaveBeenCalledWith({ dataDir: '/home/me/.config/Kinexus Desktop' });
+    expect(fake.createCore).toHaveBeenCalledWith(expect.objectContaining({ dataDir: '/home/me/.config/Kinexus Desktop', scheduler: true }));
     expect(fake.windows).toHaveLength(1);
     const win = fake.windows[0];
     expect(win.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false });
@@ -224,7 +260,7 @@ describe('Electron app wiring', () => {
     vi.stubEnv('KINEXUS_DATA_DIR', '/tmp/kx-data');
     const fake = await start();
     expect(fake.app.setPath).toHaveBeenCalledWith('userData', path.resolve('/tmp/kx-data'));
-    expect(fake.createCore).toHaveBeenCalledWith({ dataDir: path.resolve('/tmp/kx-data') });
+    expect(fake.createCore).toHaveBeenCalledWith(expect.objectContaining({ dataDir: path.resolve('/tmp/kx-data') }));
   });
 
   it('focuses the first window on a second launch', async () => {
@@ -280,9 +316,9 @@ describe('Electron app wiring', () => {
     const fake = await start();
     const win = fake.windows[0];
     const handler = fake.ipcHandlers.get(IPC_CALL_CHANNEL)!;
-    const ok = await handler({ sender: { id: win.webContents.id }, senderFrame: { url: win.url, parent: null } }, 'status.get', {});
-    expect(ok).toEqual({ ok: true, result: { method: 'status.get' } });
-    const refused = await handler({ sender: { id: win.webContents.id }, senderFrame: { url: win.url, parent: {} } }, 'status.get', {});
+    const ok = await handler({ sender: { id: win.webContents.id }, senderFrame: { url: win.url, parent: null } }, 'runs.list', {});
+    expect(ok).toEqual({ ok: true, result: { method: 'runs.list' } });
+    const refused = await handler({ sender: { id: win.webContents.id }, senderFrame: { url: win.url, parent: {} } }, 'runs.list', {});
     expect(refused).toMatchObject({ ok: false, error: { code: 'permission' } });
   });
 
@@ -290,6 +326,40 @@ describe('Electron app wiring', () => {
     const fake = await start();
     for (const listener of fake.coreListeners) listener('integrations.changed', { ids: ['a'] });
     expect(fake.windows[0].webContents.send).toHaveBeenCalledWith(IPC_EVENT_CHANNEL, 'integrations.changed', { ids: ['a'] });
+  });
+
+  it('renders the tray from core health: icon, tooltip in words, a submenu per integration', async () => {
+    const fake = await start();
+    const tray = fake.trays[0];
+    await vi.waitFor(() => expect(tray.setToolTip).toHaveBeenLastCalledWith(expect.stringMatching(/^1 integration healthy · last sync just now$/)));
+    expect(tray.setImage).toHaveBeenCalled();
+    expect(tray.menu.map((i: any) => i.label ?? i.type)).toEqual(expect.arrayContaining(['Sync all now', 'Acme GitHub — healthy', 'Pause syncing', 'Open Kinexus', 'Quit']));
+    tray.click('Sync all now');
+    await vi.waitFor(() => expect(fake.core.call).toHaveBeenCalledWith('sync.runAll', { trigger: 'tray' }));
+  });
+
+  it('shows one OS notification when an integration gets worse; clicking it opens the window', async () => {
+    const fake = await start();
+    await vi.waitFor(() => expect(fake.trays[0].setToolTip).toHaveBeenCalledTimes(2));
+    const failing = { ...fake.health[0], state: 'needs_credentials', lastError: { code: 'auth', message: 'GitHub rejected the credentials (401)', action: 'Reconnect GitHub' } };
+    for (const l of fake.coreListeners) l('health.changed', { health: failing, previous: 'healthy' });
+    for (const l of fake.coreListeners) l('health.changed', { health: failing, previous: 'syncing' });
+    expect(fake.notifications).toHaveLength(1);
+    expect(fake.notifications[0].options.title).toBe('Acme GitHub: reconnect needed');
+    expect(fake.notifications[0].shown).toBe(true);
+    fake.windows[0].close();
+    fake.notifications[0].events.emit('click');
+    expect(fake.windows[0].visible).toBe(true);
+    expect(fake.windows[0].webContents.send).toHaveBeenCalledWith(IPC_EVENT_CHANNEL, 'shell.openIntegration', { integrationId: 'github-1' });
+  });
+
+  it('passes sleep, wake and network state to the core', async () => {
+    const fake = await start();
+    await vi.waitFor(() => expect(fake.core.setOnline).toHaveBeenCalledWith(true));
+    fake.powerMonitor.emit('suspend');
+    fake.powerMonitor.emit('resume');
+    expect(fake.core.suspend).toHaveBeenCalledOnce();
+    expect(fake.core.resume).toHaveBeenCalledOnce();
   });
 
   it('shows an error and exits when the core cannot start', async () => {

@@ -71,7 +71,7 @@ export function createFakeCore(initial: Integration[] = []): FakeCore {
       scheduler: { pausedAll: false, online: true, suspended: false },
       settings: AppSettings.parse({}),
     }),
-    'connectors.list': () => [{ id: 'github', title: 'GitHub', description: 'Repositories', settingsSchema: {}, secretFields: [{ name: 'token', label: 'Token', required: true }], streams: [] }],
+    'connectors.list': () => [{ id: 'github', title: 'GitHub', description: 'Repositories', settingsSchema: {}, secretFields: [{ name: 'token', label: 'Token', required: true }], streams: [], signIn: false }],
     'integrations.list': () => integrations,
     'integrations.get': ({ id }: { id: string }) => find(id),
     'integrations.add': (input: { connector: string; name: string; settings: Record<string, unknown>; secrets: Record<string, string>; enabled: boolean }) => {
