@@ -8,6 +8,10 @@ import { forgetTokenInAddressBar, pickTransport } from './api/pick-transport.ts'
 import { createQueryClient } from './api/queries.ts';
 import { App } from './app.tsx';
 import './styles/app.css';
+import './styles/cards.css';
+import './styles/forms.css';
+import './styles/views.css';
+import './styles/logs.css';
 
 const transport = pickTransport(window);
 forgetTokenInAddressBar(window);

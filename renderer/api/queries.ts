@@ -1,13 +1,25 @@
-import { QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useRef } from 'react';
+import { keepPreviousData, QueryClient, useQuery } from '@tanstack/react-query';
+import type { MethodInput } from '../../shared/contract.ts';
 import { ApiError } from './client.ts';
-import { useApi, useConnectionState } from './api-context.tsx';
+import { useApi } from './api-context.tsx';
 
-/** Query keys of the server state the views read. */
+export type RunsFilter = { integrationId?: string; status?: MethodInput<'runs.list'>['status']; limit?: number };
+export type RecordsFilter = { q: string; source?: string; kind?: string; limit: number };
+
+/** Query keys of the server state the views read; pushed events update or invalidate them. */
 export const queryKeys = {
   status: ['status'] as const,
   integrations: ['integrations'] as const,
   connectors: ['connectors'] as const,
+  health: ['health'] as const,
+  settings: ['settings'] as const,
+  mcp: ['mcp'] as const,
+  /** Every runs list, whatever its filter. */
+  runsAll: ['runs'] as const,
+  runs: (f: RunsFilter) => ['runs', f] as const,
+  run: (id: string) => ['run', id] as const,
+  recordsAll: ['records'] as const,
+  records: (f: RecordsFilter) => ['records', f] as const,
 };
 
 /** Retrying cannot fix these; the user has to act first. */
@@ -26,60 +38,68 @@ export function createQueryClient(): QueryClient {
   });
 }
 
+/** Workspace state: version, data dir, keychain, scheduler. */
 export function useStatus() {
   const api = useApi();
   return useQuery({ queryKey: queryKeys.status, queryFn: () => api.call('status.get', {}) });
 }
 
+/** Every configured integration (settings and which secrets are set, never their values). */
 export function useIntegrations() {
   const api = useApi();
   return useQuery({ queryKey: queryKeys.integrations, queryFn: () => api.call('integrations.list', {}) });
 }
 
+/** Connectors of this build with their settings schema; they never change while the app runs. */
 export function useConnectors() {
   const api = useApi();
   return useQuery({ queryKey: queryKeys.connectors, queryFn: () => api.call('connectors.list', {}), staleTime: Infinity });
 }
 
-/** Runs one integration's connection test; the stored result arrives via the list. */
-export function useTestConnection(id: string) {
+/** Health of every integration, kept current by health.changed and run events. */
+export function useHealth() {
   const api = useApi();
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationKey: ['integrations.test', id],
-    mutationFn: () => api.call('integrations.test', { id }),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: queryKeys.integrations }),
+  return useQuery({ queryKey: queryKeys.health, queryFn: () => api.call('health.list', {}) });
+}
+
+/** Sync runs, newest first; run events refresh them. */
+export function useRuns(filter: RunsFilter) {
+  const api = useApi();
+  return useQuery({
+    queryKey: queryKeys.runs(filter),
+    queryFn: () => api.call('runs.list', { integrationId: filter.integrationId, status: filter.status, limit: filter.limit ?? 50 }),
+    placeholderData: keepPreviousData,
   });
 }
 
-/**
- * Keeps server state current: pushed events invalidate what they touch, and
- * after a reconnect everything is refetched (events may have been missed).
- */
-export function useLiveUpdates(): void {
+/** One run; run.progress and run.finished write into this cache entry, so it is live without polling. */
+export function useRun(runId: string | null) {
   const api = useApi();
-  const queryClient = useQueryClient();
-  const connection = useConnectionState();
+  return useQuery({ queryKey: queryKeys.run(runId ?? ''), queryFn: () => api.call('runs.get', { runId: runId! }), enabled: Boolean(runId) });
+}
 
-  useEffect(() => {
-    const refresh = () => {
-      void queryClient.invalidateQueries({ queryKey: queryKeys.integrations });
-      void queryClient.invalidateQueries({ queryKey: queryKeys.status });
-    };
-    const offChanged = api.on('integrations.changed', refresh);
-    const offTested = api.on('integration.tested', refresh);
-    return () => {
-      offChanged();
-      offTested();
-    };
-  }, [api, queryClient]);
+/** App settings: schedule, concurrency, log retention, launch at login. */
+export function useAppSettings() {
+  const api = useApi();
+  return useQuery({ queryKey: queryKeys.settings, queryFn: () => api.call('settings.get', {}) });
+}
 
-  const wasDown = useRef(false);
-  useEffect(() => {
-    if (connection === 'reconnecting') wasDown.current = true;
-    if (connection === 'open' && wasDown.current) {
-      wasDown.current = false;
-      void queryClient.invalidateQueries();
-    }
-  }, [connection, queryClient]);
+/** The MCP endpoint: address, whether it runs (and why not), token hint, client configurations. Never the token. */
+export function useMcpInfo() {
+  const api = useApi();
+  return useQuery({ queryKey: queryKeys.mcp, queryFn: () => api.call('mcp.info', {}) });
+}
+
+/** Full-text search over the mirror; with no words, the most recently updated records. */
+export function useRecords(filter: RecordsFilter) {
+  const api = useApi();
+  return useQuery({
+    queryKey: queryKeys.records(filter),
+    queryFn: () => {
+      const common = { source: filter.source || undefined, kind: filter.kind || undefined, limit: filter.limit };
+      return filter.q.trim() ? api.call('records.search', { q: filter.q, ...common }) : api.call('records.list', common);
+    },
+    placeholderData: keepPreviousData,
+    staleTime: 5_000,
+  });
 }

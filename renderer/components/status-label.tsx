@@ -12,11 +12,11 @@ const ICONS: Record<Tone, string> = {
 };
 
 /** An icon plus words for a state ("✓ Connection OK"); the icon is decoration for screen readers. */
-export function StatusLabel({ tone, children }: { tone: Tone; children: ReactNode }) {
+export function StatusLabel({ tone, icon, children }: { tone: Tone; icon?: string; children: ReactNode }) {
   return (
     <span className={`status status-${tone}`}>
       <span className="status-icon" aria-hidden="true">
-        {ICONS[tone]}
+        {icon ?? ICONS[tone]}
       </span>
       <span className="status-text">{children}</span>
     </span>

@@ -1,0 +1,40 @@
+import type { ReactNode } from 'react';
+
+/** DOM ids of a form field and its help and error texts. */
+export function fieldIds(key: string): { input: string; help: string; error: string } {
+  const base = `f-${key.replace(/[^A-Za-z0-9_-]/g, '-')}`;
+  return { input: base, help: `${base}-help`, error: `${base}-error` };
+}
+
+/** The aria wiring of an input: described by its help and error, invalid while it has an error. */
+export function describedBy(key: string, help: string | null | undefined, error: string | undefined) {
+  const ids = fieldIds(key);
+  const by = [help ? ids.help : null, error ? ids.error : null].filter(Boolean).join(' ');
+  return { id: ids.input, 'aria-describedby': by || undefined, 'aria-invalid': error ? (true as const) : undefined };
+}
+
+/** Label, input, help text and the validation message right next to the field. `marker` says required/optional. */
+export function Field({ fieldKey, label, required, help, error, children, status, marker = true }: { fieldKey: string; label: string; required?: boolean; help?: string | null; error?: string; children: ReactNode; status?: ReactNode; marker?: boolean }) {
+  const ids = fieldIds(fieldKey);
+  return (
+    <div className={`field${error ? ' field-invalid' : ''}`}>
+      <label htmlFor={ids.input}>
+        {label}
+        {!marker ? null : required ? <span className="required"> (required)</span> : <span className="optional"> (optional)</span>}
+        {status ? <span className="field-status"> {status}</span> : null}
+      </label>
+      {children}
+      {help ? (
+        <p id={ids.help} className="field-help">
+          {help}
+        </p>
+      ) : null}
+      {error ? (
+        <p id={ids.error} className="field-error">
+          <span aria-hidden="true">✕ </span>
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
