@@ -17,6 +17,8 @@
 import { KinexusError } from '../../shared/errors.ts';
 import type { HttpClient, HttpResponse, RequestOptions } from '../http/client.ts';
 import { parseReset, parseRetryAfter, type RateLimitSignal, type ResponseFacts } from '../http/rate-limit.ts';
+import { siteHosts } from './atlassian-site.ts';
+import type { ConnectorSpec } from './types.ts';
 
 export type ProductTitle = 'Jira' | 'Confluence';
 
@@ -32,6 +34,31 @@ export function atlassianRateLimit(r: ResponseFacts): RateLimitSignal | undefine
   const reset = parseReset(r.headers['x-ratelimit-reset'], r.now);
   if (reset !== undefined) return { waitMs: reset, reason: `429 until ${r.headers['x-ratelimit-reset']}${why}` };
   return { waitMs: 60_000, reason: `429 without Retry-After${why}` };
+}
+
+/** The settings every Atlassian connector has (atlassianSiteSettings in atlassian-site.ts). */
+interface AtlassianAccount {
+  siteUrl: string;
+  email: string;
+}
+
+/**
+ * What Jira and Confluence declare alike: the API token secret, Basic auth
+ * with the account email against the site, Atlassian's rate-limit signals,
+ * and the site's hosts for opening links.
+ */
+export function atlassianAccess<S extends AtlassianAccount>(product: ProductTitle): Pick<ConnectorSpec<S>, 'secretFields' | 'http' | 'hosts'> {
+  return {
+    secretFields: [{ name: 'apiToken', label: 'API token', help: `Create one at ${TOKEN_PAGE}; it acts with your account's permissions.`, required: true }],
+    http: (settings, secrets) => ({
+      title: product,
+      baseUrl: settings.siteUrl,
+      auth: { type: 'basic', username: settings.email, password: secrets.apiToken ?? '' },
+      headers: { accept: 'application/json' },
+      rateLimit: atlassianRateLimit,
+    }),
+    hosts: (settings) => siteHosts(settings.siteUrl),
+  };
 }
 
 /** The vendor's own words from an Atlassian error body (Jira, Confluence v1/v2, RFC 7807). */
@@ -110,5 +137,21 @@ export async function atlassianRequest(http: HttpClient, product: ProductTitle, 
       throw new KinexusError('config', `${product} has removed ${path} (410${said}).`, { action: 'Update Kinexus Desktop: this version uses an API that no longer exists' });
     default:
       throw new KinexusError('config', `${product} refused ${req.method ?? 'GET'} ${path} (${res.status}${said}).`, { action: `Open the ${product} settings and correct them` });
+  }
+}
+
+/**
+ * The first request of a connection test: a site name that does not resolve
+ * is a mistyped address, so it fails as a settings error on siteUrl rather
+ * than as a network failure.
+ */
+export async function atlassianFirstRequest(http: HttpClient, product: ProductTitle, siteUrl: string, req: RequestOptions): Promise<HttpResponse> {
+  try {
+    return await atlassianRequest(http, product, req);
+  } catch (err) {
+    if (err instanceof KinexusError && err.code === 'network' && /resolved/.test(err.message)) {
+      throw new KinexusError('config', `The ${product} site ${siteUrl} does not exist (its name cannot be found).`, { action: `Open the ${product} settings and check the site address, e.g. https://your-team.atlassian.net`, field: 'siteUrl' });
+    }
+    throw err;
   }
 }

@@ -58,6 +58,14 @@ export function siteUrlSchema(product: AtlassianProduct) {
     .describe(`Your ${TITLE[product]} Cloud site, e.g. https://your-team.atlassian.net (or https://api.atlassian.com/ex/${product}/<cloudId> for a scoped API token)`);
 }
 
+/** The settings every Atlassian connector starts with: the site address, and the account email its API token pairs with. */
+export function atlassianSiteSettings(product: AtlassianProduct) {
+  return {
+    siteUrl: siteUrlSchema(product),
+    email: z.email({ error: 'enter the email address you sign in to Atlassian with, e.g. ana@example.com' }).describe('The email address of your Atlassian account (it pairs with the API token)'),
+  };
+}
+
 /** Whether the base is the api.atlassian.com gateway (its responses carry no browsable site URL). */
 export function isGatewayBase(base: string): boolean {
   return /^https:\/\/api\.atlassian\.com\/ex\//i.test(base);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { basicAuth, readReply } from '../helpers/http-reply.ts';
 import { startConfluenceEmulator, type ConfluenceEmulator } from './confluence/server.ts';
 
 let conf: ConfluenceEmulator;
@@ -11,25 +12,17 @@ beforeAll(async () => {
   eng = conf.state.addSpace({ key: 'ENG', name: 'Engineering', members: [u.accountId] }).id;
   conf.state.addSpace({ key: 'SEC', members: [] });
   conf.state.addMany('ENG', 60);
-  auth = `Basic ${Buffer.from('ana@x.example:tok').toString('base64')}`;
+  auth = basicAuth('ana@x.example', 'tok');
 });
 afterAll(async () => conf.close());
 
 async function get(path: string, headers: Record<string, string> = {}, method = 'GET') {
-  const res = await fetch(`${conf.url}${path}`, { method, headers: { authorization: auth, ...headers } });
-  const text = await res.text();
-  let json: any;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, headers: res.headers, text, json };
+  return readReply(await fetch(`${conf.url}${path}`, { method, headers: { authorization: auth, ...headers } }));
 }
 
 describe('Confluence emulator', () => {
   it('refuses a rejected or missing credential with Confluence\'s 403 and an unreadable one with 401', async () => {
-    const bad = await get('/wiki/api/v2/spaces', { authorization: `Basic ${Buffer.from('ana@x.example:nope').toString('base64')}` });
+    const bad = await get('/wiki/api/v2/spaces', { authorization: basicAuth('ana@x.example', 'nope') });
     expect(bad.status).toBe(403);
     expect(bad.json.message).toMatch(/Request rejected because caller cannot access Confluence/);
     expect((await fetch(`${conf.url}/wiki/api/v2/spaces`)).status).toBe(403);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { basicAuth, readReply } from '../helpers/http-reply.ts';
 import { startJiraEmulator, type JiraEmulator } from './jira/server.ts';
 
 let jira: JiraEmulator;
@@ -11,7 +12,7 @@ beforeAll(async () => {
   jira.state.addProject({ key: 'ENG', members: [u.accountId] });
   jira.state.addProject({ key: 'SEC', members: [] });
   jira.state.addIssues('ENG', 130);
-  auth = `Basic ${Buffer.from(`ana@x.example:${TOKEN}`).toString('base64')}`;
+  auth = basicAuth('ana@x.example', TOKEN);
 });
 afterAll(async () => jira.close());
 
@@ -21,14 +22,7 @@ async function call(path: string, init: { method?: string; body?: unknown; heade
     headers: { authorization: auth, ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}), ...init.headers },
     body: init.raw ?? (init.body !== undefined ? JSON.stringify(init.body) : undefined),
   });
-  const text = await res.text();
-  let json: any;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, headers: res.headers, text, json };
+  return readReply(res);
 }
 
 describe('Jira emulator', () => {
@@ -96,7 +90,7 @@ describe('Jira emulator', () => {
   });
 
   it('answers a rejected token anonymously with X-Seraph-LoginReason, and /myself with 401', async () => {
-    const bad = `Basic ${Buffer.from('ana@x.example:wrong').toString('base64')}`;
+    const bad = basicAuth('ana@x.example', 'wrong');
     const s = await call('/rest/api/3/search/jql', { body: { jql: 'project = ENG' }, headers: { authorization: bad } });
     expect(s.status).toBe(400);
     expect(s.headers.get('x-seraph-loginreason')).toBe('AUTHENTICATED_FAILED');

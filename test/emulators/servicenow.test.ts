@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { basicAuth } from '../helpers/http-reply.ts';
 import { startServiceNowEmulator, type ServiceNowEmulator } from './servicenow/server.ts';
 
 const NOW = '2025-03-03T09:00:00Z';
 let sn: ServiceNowEmulator;
-const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
 
 beforeEach(async () => {
   sn = await startServiceNowEmulator({ now: NOW });
@@ -16,7 +16,7 @@ afterEach(async () => {
 });
 
 async function get(path: string, user = 'tokyo', headers: Record<string, string> = {}) {
-  const res = await fetch(path.startsWith('http') ? path : `${sn.url}${path}`, { headers: { accept: 'application/json', authorization: basic(user, 'pw'), ...headers } });
+  const res = await fetch(path.startsWith('http') ? path : `${sn.url}${path}`, { headers: { accept: 'application/json', authorization: basicAuth(user, 'pw'), ...headers } });
   return { status: res.status, headers: res.headers, body: (await res.json()) as any };
 }
 
@@ -29,7 +29,7 @@ describe('authentication and errors', () => {
     const none = await fetch(`${sn.url}/api/now/table/incident`);
     expect(none.status).toBe(401);
     expect(await none.json()).toEqual({ error: { message: 'User Not Authenticated', detail: 'Required to provide Auth information' }, status: 'failure' });
-    const wrong = await fetch(`${sn.url}/api/now/table/incident`, { headers: { authorization: basic('tokyo', 'nope') } });
+    const wrong = await fetch(`${sn.url}/api/now/table/incident`, { headers: { authorization: basicAuth('tokyo', 'nope') } });
     expect(wrong.status).toBe(401);
   });
 

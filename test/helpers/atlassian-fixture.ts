@@ -3,13 +3,13 @@
  * for end-to-end connector tests (see test/helpers/github-fixture.ts).
  */
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { createCore, type Core, type CoreOptions } from '../../main/core/core.ts';
-import { MemorySecretStore } from '../../main/secrets/memory-store.ts';
+import type { CoreOptions } from '../../main/core/core.ts';
 import type { Clock } from '../../main/sync/clock.ts';
 import { startConfluenceEmulator, type ConfluenceEmulator } from '../emulators/confluence/server.ts';
 import { startJiraEmulator, type JiraEmulator, type JiraSettings } from '../emulators/jira/server.ts';
+import { startTestCore, type TestCore } from './test-core.ts';
+
+export { countByKind, syncNow } from './test-core.ts';
 
 export const JIRA_TOKEN = 'ATATT3xFfGF0-jira-canary-7d1e5b2c9aSECRET';
 export const CONFLUENCE_TOKEN = 'ATATT3xFfGF0-confluence-canary-4f0a8e6dSECRET';
@@ -30,36 +30,15 @@ export class ManualClock implements Clock {
   clearTimer(): void {}
 }
 
-interface Base {
-  core: Core;
-  dir: string;
-  store: MemorySecretStore;
+interface Base extends TestCore {
   clock: ManualClock;
   id: string;
-  /** Waits the HTTP client asked for (ms); tests never really wait. */
-  waits: number[];
   close(): Promise<void>;
 }
 
 async function makeCore(core: Partial<CoreOptions> | undefined): Promise<Omit<Base, 'id' | 'close'>> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kx-atl-'));
-  const store = new MemorySecretStore();
-  const waits: number[] = [];
   const clock = new ManualClock();
-  const c = await createCore({
-    dataDir: dir,
-    secretStore: store,
-    clock,
-    httpOverrides: {
-      sleep: async (ms, signal) => {
-        waits.push(ms);
-        if (signal?.aborted) throw new Error('aborted');
-        await new Promise((r) => setTimeout(r, 2));
-      },
-    },
-    ...core,
-  });
-  return { core: c, dir, store, clock, waits };
+  return { ...(await startTestCore({ tmpPrefix: 'kx-atl-', realSleepMs: 2, clock, core })), clock };
 }
 
 export interface JiraFixture extends Base {
@@ -118,15 +97,4 @@ export async function confluenceFixture(opts: { spaces?: string[]; streams?: str
       fs.rmSync(base.dir, { recursive: true, force: true });
     },
   };
-}
-
-/** Runs one sync through the API and returns the finished run. */
-export async function syncNow(core: Core, id: string) {
-  const r = await core.invoke('sync.run', { id, trigger: 'cli', wait: true });
-  return r.run!;
-}
-
-/** Records of an integration, by kind. */
-export function countByKind(core: Core): Record<string, number> {
-  return Object.fromEntries((core.db.prepare('SELECT kind, count(*) AS n FROM records GROUP BY kind').all() as { kind: string; n: number }[]).map((r) => [r.kind, r.n]));
 }

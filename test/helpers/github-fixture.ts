@@ -1,9 +1,10 @@
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { createCore, type Core, type CoreOptions } from '../../main/core/core.ts';
-import { MemorySecretStore } from '../../main/secrets/memory-store.ts';
+import type { Core, CoreOptions } from '../../main/core/core.ts';
+import type { MemorySecretStore } from '../../main/secrets/memory-store.ts';
 import { startGitHubEmulator, type GitHubEmulator } from '../emulators/github/server.ts';
+import { startTestCore } from './test-core.ts';
+
+export { syncNow } from './test-core.ts';
 
 export const TOKEN = 'ghp_canary_0123456789abcdefCANARY';
 
@@ -28,21 +29,7 @@ export async function githubFixture(opts: { issues?: number; pulls?: number; com
   if (opts.issues) gh.state.addIssues('acme/api', opts.issues, { start, stepSeconds: 30 });
   if (opts.pulls) gh.state.addPulls('acme/api', opts.pulls, { start, stepSeconds: 45 });
   if (opts.runs) gh.state.addRuns('acme/api', opts.runs, { start, status: 'completed', conclusion: 'success' });
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kx-gh-'));
-  const store = new MemorySecretStore();
-  const waits: number[] = [];
-  const core = await createCore({
-    dataDir: dir,
-    secretStore: store,
-    httpOverrides: {
-      sleep: async (ms, signal) => {
-        waits.push(ms);
-        if (signal?.aborted) throw new Error('aborted');
-        await new Promise((r) => setTimeout(r, 2));
-      },
-    },
-    ...opts.core,
-  });
+  const { core, dir, store, waits } = await startTestCore({ tmpPrefix: 'kx-gh-', realSleepMs: 2, core: opts.core });
   const i = await core.invoke('integrations.add', {
     connector: 'github',
     name: 'Acme GitHub',
@@ -62,10 +49,4 @@ export async function githubFixture(opts: { issues?: number; pulls?: number; com
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-/** Runs one sync through the API and returns the finished run. */
-export async function syncNow(core: Core, id: string) {
-  const r = await core.invoke('sync.run', { id, trigger: 'cli', wait: true });
-  return r.run!;
 }

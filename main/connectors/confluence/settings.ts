@@ -1,13 +1,12 @@
 import { z } from 'zod';
-import { siteUrlSchema } from '../atlassian-site.ts';
+import { atlassianSiteSettings } from '../atlassian-site.ts';
 
 export const CONFLUENCE_STREAMS = ['pages', 'blogposts'] as const;
 
 /** Settings of a Confluence Cloud integration. */
 export const ConfluenceSettings = z
   .object({
-    siteUrl: siteUrlSchema('confluence'),
-    email: z.email({ error: 'enter the email address you sign in to Atlassian with, e.g. ana@example.com' }).describe('The email address of your Atlassian account (it pairs with the API token)'),
+    ...atlassianSiteSettings('confluence'),
     spaces: z
       .array(
         z

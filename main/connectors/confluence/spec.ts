@@ -1,7 +1,6 @@
 import type { z } from 'zod';
 import { KinexusError } from '../../../shared/errors.ts';
-import { atlassianRateLimit, atlassianRequest } from '../atlassian-http.ts';
-import { siteHosts } from '../atlassian-site.ts';
+import { atlassianAccess, atlassianFirstRequest } from '../atlassian-http.ts';
 import { defineConnector, type ConnectorContext, type TestReport } from '../types.ts';
 import { confluenceStreams } from './content-stream.ts';
 import { ConfluenceSettings } from './settings.ts';
@@ -15,15 +14,7 @@ export const confluence = defineConnector<ConfluenceSettings>({
   title: 'Confluence',
   description: 'Pages and blog posts of your Confluence Cloud spaces, as searchable text.',
   settings: ConfluenceSettings as unknown as z.ZodType<ConfluenceSettings>,
-  secretFields: [{ name: 'apiToken', label: 'API token', help: 'Create one at id.atlassian.com/manage-profile/security/api-tokens; it acts with your account\'s permissions.', required: true }],
-  http: (settings, secrets) => ({
-    title: 'Confluence',
-    baseUrl: settings.siteUrl,
-    auth: { type: 'basic', username: settings.email, password: secrets.apiToken ?? '' },
-    headers: { accept: 'application/json' },
-    rateLimit: atlassianRateLimit,
-  }),
-  hosts: (settings) => siteHosts(settings.siteUrl),
+  ...atlassianAccess<ConfluenceSettings>('Confluence'),
   testConnection: testConfluence,
   streams: confluenceStreams,
   enabledStreams: (settings) => settings.streams ?? confluenceStreams.map((s) => s.name),
@@ -31,15 +22,7 @@ export const confluence = defineConnector<ConfluenceSettings>({
 
 async function testConfluence(ctx: ConnectorContext<ConfluenceSettings>): Promise<TestReport> {
   const started = performance.now();
-  let me;
-  try {
-    me = await atlassianRequest(ctx.http, 'Confluence', { path: '/wiki/rest/api/user/current' });
-  } catch (err) {
-    if (err instanceof KinexusError && err.code === 'network' && /resolved/.test(err.message)) {
-      throw new KinexusError('config', `The Confluence site ${ctx.settings.siteUrl} does not exist (its name cannot be found).`, { action: 'Open the Confluence settings and check the site address, e.g. https://your-team.atlassian.net', field: 'siteUrl' });
-    }
-    throw err;
-  }
+  const me = await atlassianFirstRequest(ctx.http, 'Confluence', ctx.settings.siteUrl, { path: '/wiki/rest/api/user/current' });
   const latencyMs = Math.round(performance.now() - started);
   const user = me.json<{ type?: string; accountId?: string; displayName?: string; email?: string }>();
   if (!user || user.type === 'anonymous' || !user.accountId) {

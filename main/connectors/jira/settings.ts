@@ -1,13 +1,12 @@
 import { z } from 'zod';
-import { siteUrlSchema } from '../atlassian-site.ts';
+import { atlassianSiteSettings } from '../atlassian-site.ts';
 
 const PROJECT_KEY = /^[A-Z][A-Z0-9_]{1,9}$/;
 
 /** Settings of a Jira Cloud integration. */
 export const JiraSettings = z
   .object({
-    siteUrl: siteUrlSchema('jira'),
-    email: z.email({ error: 'enter the email address you sign in to Atlassian with, e.g. ana@example.com' }).describe('The email address of your Atlassian account (it pairs with the API token)'),
+    ...atlassianSiteSettings('jira'),
     projects: z
       .array(
         z

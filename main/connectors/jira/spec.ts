@@ -1,7 +1,6 @@
 import type { z } from 'zod';
 import { KinexusError } from '../../../shared/errors.ts';
-import { atlassianRateLimit, atlassianRequest } from '../atlassian-http.ts';
-import { siteHosts } from '../atlassian-site.ts';
+import { atlassianAccess, atlassianFirstRequest, atlassianRequest } from '../atlassian-http.ts';
 import { defineConnector, type ConnectorContext, type TestReport } from '../types.ts';
 import { readIssues } from './issues-stream.ts';
 import { JiraSettings } from './settings.ts';
@@ -14,30 +13,14 @@ export const jira = defineConnector<JiraSettings>({
   title: 'Jira',
   description: 'Issues of your Jira Cloud projects, with descriptions and comments.',
   settings: JiraSettings as unknown as z.ZodType<JiraSettings>,
-  secretFields: [{ name: 'apiToken', label: 'API token', help: 'Create one at id.atlassian.com/manage-profile/security/api-tokens; it acts with your account\'s permissions.', required: true }],
-  http: (settings, secrets) => ({
-    title: 'Jira',
-    baseUrl: settings.siteUrl,
-    auth: { type: 'basic', username: settings.email, password: secrets.apiToken ?? '' },
-    headers: { accept: 'application/json' },
-    rateLimit: atlassianRateLimit,
-  }),
-  hosts: (settings) => siteHosts(settings.siteUrl),
+  ...atlassianAccess<JiraSettings>('Jira'),
   testConnection: testJira,
   streams: [{ name: 'issues', title: 'Issues', kind: 'issue', read: readIssues }],
 });
 
 async function testJira(ctx: ConnectorContext<JiraSettings>): Promise<TestReport> {
   const started = performance.now();
-  let me;
-  try {
-    me = await atlassianRequest(ctx.http, 'Jira', { path: '/rest/api/3/myself' });
-  } catch (err) {
-    if (err instanceof KinexusError && err.code === 'network' && /resolved/.test(err.message)) {
-      throw new KinexusError('config', `The Jira site ${ctx.settings.siteUrl} does not exist (its name cannot be found).`, { action: 'Open the Jira settings and check the site address, e.g. https://your-team.atlassian.net', field: 'siteUrl' });
-    }
-    throw err;
-  }
+  const me = await atlassianFirstRequest(ctx.http, 'Jira', ctx.settings.siteUrl, { path: '/rest/api/3/myself' });
   const latencyMs = Math.round(performance.now() - started);
   const user = me.json<{ accountId?: string; displayName?: string; emailAddress?: string }>();
   if (!user || typeof user.accountId !== 'string') throw new KinexusError('config', `${ctx.settings.siteUrl} answered /rest/api/3/myself without an account: it does not look like a Jira Cloud site.`, { action: 'Open the Jira settings and check the site address', field: 'siteUrl' });

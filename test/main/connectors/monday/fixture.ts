@@ -1,10 +1,10 @@
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { createCore, type Core, type CoreOptions } from '../../../../main/core/core.ts';
-import { MemorySecretStore } from '../../../../main/secrets/memory-store.ts';
+import type { Core, CoreOptions } from '../../../../main/core/core.ts';
 import { startMondayEmulator, type MondayBoard, type MondayEmulator, type MondaySettings } from '../../../emulators/monday/server.ts';
 import { ShiftedClock } from '../../../helpers/shifted-clock.ts';
+import { startTestCore } from '../../../helpers/test-core.ts';
+
+export { syncNow } from '../../../helpers/test-core.ts';
 
 /** Canary token: it must never show up in the database, logs or replies. */
 export const TOKEN = 'eyJhbGciOiJIUzI1NiJ9.monday-CANARY-token.c2lnbmF0dXJl';
@@ -45,22 +45,8 @@ export async function mondayFixture(opts: MondayFixtureOptions = {}): Promise<Mo
     });
     return board;
   });
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kx-mon-'));
   const clock = new ShiftedClock();
-  const waits: number[] = [];
-  const core = await createCore({
-    dataDir: dir,
-    secretStore: new MemorySecretStore(),
-    clock,
-    httpOverrides: {
-      sleep: async (ms, signal) => {
-        waits.push(ms);
-        if (signal?.aborted) throw new Error('aborted');
-        await new Promise((r) => setTimeout(r, 1));
-      },
-    },
-    ...opts.core,
-  });
+  const { core, dir, waits } = await startTestCore({ tmpPrefix: 'kx-mon-', realSleepMs: 1, clock, core: opts.core });
   const i = await core.invoke('integrations.add', {
     connector: 'monday',
     name: 'Acme monday',
@@ -81,11 +67,6 @@ export async function mondayFixture(opts: MondayFixtureOptions = {}): Promise<Mo
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-/** Runs one sync through the API and returns the finished run. */
-export async function syncNow(core: Core, id: string) {
-  return (await core.invoke('sync.run', { id, trigger: 'cli', wait: true })).run!;
 }
 
 /** Stored items per board name. */

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { everythingStoredAndShown } from '../../../helpers/test-core.ts';
 import { countByBoard, mondayFixture, syncNow, TOKEN, type MondayFixture } from './fixture.ts';
 
 let fx: MondayFixture | undefined;
@@ -144,17 +145,7 @@ describe('monday.com sync end to end against the emulator', () => {
     const run = await syncNow(fx.core, fx.id);
     fx.m.state.tokens.get(TOKEN)!.revoked = true;
     const failed = await syncNow(fx.core, fx.id);
-    const dump = JSON.stringify([
-      fx.core.db.prepare('SELECT * FROM records').all(),
-      fx.core.db.prepare('SELECT * FROM run_logs').all(),
-      fx.core.db.prepare('SELECT * FROM sync_runs').all(),
-      fx.core.db.prepare('SELECT * FROM stream_state').all(),
-      fx.core.db.prepare('SELECT * FROM integrations').all(),
-      await fx.core.invoke('logs.list', { runId: run.id }),
-      await fx.core.invoke('logs.list', { runId: failed.id }),
-      await fx.core.invoke('status.get', {}),
-      await fx.core.invoke('integrations.test', { id: fx.id }),
-    ]);
+    const dump = await everythingStoredAndShown(fx.core, fx.id, [run.id, failed.id]);
     expect(dump).not.toContain(TOKEN);
   });
 

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { createCore, type Core, type CoreOptions } from '../../../../main/core/core.ts';
-import { MemorySecretStore } from '../../../../main/secrets/memory-store.ts';
+import type { Core, CoreOptions } from '../../../../main/core/core.ts';
 import { startServiceNowEmulator, type ServiceNowEmulator } from '../../../emulators/servicenow/server.ts';
 import { ShiftedClock } from '../../../helpers/shifted-clock.ts';
+import { startTestCore } from '../../../helpers/test-core.ts';
+
+export { countByKind, syncNow } from '../../../helpers/test-core.ts';
 
 /** Canary secrets: they must never show up in the database, logs or replies. */
 export const PASSWORD = 'sn-pass-CANARY-7f3a9c1e2b55';
@@ -40,22 +40,8 @@ export async function snFixture(opts: SnFixtureOptions = {}): Promise<SnFixture>
   sn.state.addUser({ user_name: USER, password: PASSWORD, name: 'Kinexus Sync', time_zone: opts.timeZone ?? 'Asia/Tokyo', roles: opts.roles ?? ['itil'] });
   sn.state.addOAuthClient(CLIENT_ID, CLIENT_SECRET);
   opts.seed?.(sn);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kx-sn-'));
   const clock = new ShiftedClock();
-  const waits: number[] = [];
-  const core = await createCore({
-    dataDir: dir,
-    secretStore: new MemorySecretStore(),
-    clock,
-    httpOverrides: {
-      sleep: async (ms, signal) => {
-        waits.push(ms);
-        if (signal?.aborted) throw new Error('aborted');
-        await new Promise((r) => setTimeout(r, 1));
-      },
-    },
-    ...opts.core,
-  });
+  const { core, dir, waits } = await startTestCore({ tmpPrefix: 'kx-sn-', realSleepMs: 1, clock, core: opts.core });
   const settings: Record<string, unknown> = { instanceUrl: sn.url, username: USER, ...(opts.tables ? { tables: opts.tables } : {}), ...(opts.pageSize ? { pageSize: opts.pageSize } : {}) };
   if (opts.oauth) Object.assign(settings, { authMode: 'oauth', clientId: CLIENT_ID });
   const i = await core.invoke('integrations.add', {
@@ -77,17 +63,6 @@ export async function snFixture(opts: SnFixtureOptions = {}): Promise<SnFixture>
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-/** Runs one sync through the API and returns the finished run. */
-export async function syncNow(core: Core, id: string) {
-  const r = await core.invoke('sync.run', { id, trigger: 'cli', wait: true });
-  return r.run!;
-}
-
-/** Stored records per kind. */
-export function countByKind(core: Core): Record<string, number> {
-  return Object.fromEntries((core.db.prepare('SELECT kind, count(*) AS n FROM records GROUP BY kind').all() as { kind: string; n: number }[]).map((r) => [r.kind, r.n]));
 }
 
 /** Seeds the three default tables with some realistic records. */

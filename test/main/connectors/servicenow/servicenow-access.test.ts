@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { forgetTokens } from '../../../../main/connectors/servicenow/auth.ts';
+import { everythingStoredAndShown } from '../../../helpers/test-core.ts';
 import { CLIENT_SECRET, countByKind, PASSWORD, seedDefault, snFixture, syncNow, USER, type SnFixture } from './fixture.ts';
 
 let fx: SnFixture | undefined;
@@ -93,17 +94,7 @@ describe('ServiceNow credentials, limits and settings', () => {
     forgetTokens(fx.id);
     const failed = await syncNow(fx.core, fx.id);
     expect(failed.status).toBe('failed');
-    const dump = JSON.stringify([
-      fx.core.db.prepare('SELECT * FROM records').all(),
-      fx.core.db.prepare('SELECT * FROM run_logs').all(),
-      fx.core.db.prepare('SELECT * FROM sync_runs').all(),
-      fx.core.db.prepare('SELECT * FROM stream_state').all(),
-      fx.core.db.prepare('SELECT * FROM integrations').all(),
-      await fx.core.invoke('logs.list', { runId: run.id }),
-      await fx.core.invoke('logs.list', { runId: failed.id }),
-      await fx.core.invoke('status.get', {}),
-      await fx.core.invoke('integrations.test', { id: fx.id }),
-    ]);
+    const dump = await everythingStoredAndShown(fx.core, fx.id, [run.id, failed.id]);
     expect(dump).not.toContain(PASSWORD);
     expect(dump).not.toContain(CLIENT_SECRET);
     // Access tokens are credentials too: they never reach the database.

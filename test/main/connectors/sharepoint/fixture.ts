@@ -13,6 +13,9 @@ import { MemorySecretStore } from '../../../../main/secrets/memory-store.ts';
 import { startMicrosoftEmulator, testDispatcher, type IdentitySettings, type MicrosoftEmulator, type MsApp, type MsTenant, type SpDrive, type SpList, type SpSite } from '../../../emulators/microsoft/server.ts';
 import type { GraphSettings } from '../../../emulators/microsoft/graph.ts';
 import type { SyncRun } from '../../../../shared/sync.ts';
+import { recordingSleep } from '../../../helpers/test-core.ts';
+
+export { syncNow } from '../../../helpers/test-core.ts';
 
 export const UPN = 'adele@contoso.onmicrosoft.com';
 
@@ -56,13 +59,7 @@ function coreOptions(dir: string, store: MemorySecretStore, dispatcher: Agent, w
     dataDir: dir,
     secretStore: store,
     dispatcher,
-    httpOverrides: {
-      sleep: async (ms, signal) => {
-        waits.push(ms);
-        if (signal?.aborted) throw new Error('aborted');
-        await new Promise((r) => setTimeout(r, 2));
-      },
-    },
+    httpOverrides: { sleep: recordingSleep(waits, 2) },
     ...extra,
   };
 }
@@ -126,12 +123,6 @@ export async function signIn(core: Core, ms: MicrosoftEmulator, id: string, upn 
   } finally {
     off();
   }
-}
-
-/** Runs one sync through the API and returns the finished run. */
-export async function syncNow(core: Core, id: string) {
-  const r = await core.invoke('sync.run', { id, trigger: 'cli', wait: true });
-  return r.run!;
 }
 
 /** Mirrored records of a kind, by external id → title. */
