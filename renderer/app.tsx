@@ -6,6 +6,7 @@ import { ConnectionNotice } from './components/connection-notice.tsx';
 import { SignInPrompt, useSignIns } from './components/sign-in-prompts.tsx';
 import { routeHref, useRoute, type Route, type ViewId } from './router.ts';
 import { AssistantsView } from './views/assistants/assistants-view.tsx';
+import { AutomationsView } from './views/automations/automations-view.tsx';
 import { IntegrationsView } from './views/integrations/integrations-view.tsx';
 import { LogsView } from './views/logs/logs-view.tsx';
 import { OverviewView } from './views/overview/overview-view.tsx';
@@ -17,6 +18,7 @@ const VIEWS: readonly { id: ViewId; title: string; Component: ComponentType<{ ro
   { id: 'overview', title: 'Overview', Component: OverviewView },
   { id: 'logs', title: 'Sync logs', Component: LogsView },
   { id: 'integrations', title: 'Integrations', Component: IntegrationsView },
+  { id: 'automations', title: 'Automations', Component: AutomationsView },
   { id: 'search', title: 'Search', Component: SearchView },
   { id: 'assistants', title: 'AI assistants', Component: AssistantsView },
   { id: 'settings', title: 'Settings', Component: SettingsView },

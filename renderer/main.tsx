@@ -12,6 +12,7 @@ import './styles/cards.css';
 import './styles/forms.css';
 import './styles/views.css';
 import './styles/logs.css';
+import './styles/automations.css';
 
 const transport = pickTransport(window);
 forgetTokenInAddressBar(window);

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 
 /** The views of the dashboard, in nav order. */
-export const VIEW_IDS = ['overview', 'logs', 'integrations', 'search', 'assistants', 'settings'] as const;
+export const VIEW_IDS = ['overview', 'logs', 'integrations', 'automations', 'search', 'assistants', 'settings'] as const;
 export type ViewId = (typeof VIEW_IDS)[number];
 
 /** Where the user is: `#/<view>/<path…>?<params>`. Hash routing works from file:// (Electron) too. */

@@ -1,5 +1,6 @@
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
+import type { AutomationRun, AutomationStepResult } from '../../shared/automation.ts';
 import type { Health, SyncRun } from '../../shared/sync.ts';
 import type { ApiClient } from './client.ts';
 import { useApi, useConnectionState } from './api-context.tsx';
@@ -16,6 +17,13 @@ function patchHealth(queryClient: QueryClient, health: Health): void {
     if (!old) return old;
     return old.some((h) => h.integrationId === health.integrationId) ? old.map((h) => (h.integrationId === health.integrationId ? health : h)) : [...old, health];
   });
+}
+
+/** Puts a step's new state into the cached run and every cached runs list that shows the run. */
+function patchAutomationStep(queryClient: QueryClient, runId: string, step: AutomationStepResult): void {
+  const patch = (run: AutomationRun): AutomationRun => ({ ...run, steps: run.steps.map((s) => (s.index === step.index ? step : s)) });
+  queryClient.setQueryData<AutomationRun>(queryKeys.automationRun(runId), (old) => (old ? patch(old) : old));
+  queryClient.setQueriesData<AutomationRun[]>({ queryKey: queryKeys.automationRunsAll }, (old) => (old?.some((r) => r.id === runId) ? old.map((r) => (r.id === runId ? patch(r) : r)) : old));
 }
 
 /**
@@ -44,6 +52,20 @@ export function subscribeLiveUpdates(api: ApiClient, queryClient: QueryClient): 
       patchRunInLists(queryClient, run);
       // Last success, record counts and search results moved; health.changed only fires when the state did.
       invalidate(queryKeys.runsAll, queryKeys.health, queryKeys.recordsAll);
+    }),
+    api.on('automations.changed', () => invalidate(queryKeys.automations, queryKeys.automationRunsAll)),
+    api.on('automation.run.started', ({ run }) => {
+      queryClient.setQueryData(queryKeys.automationRun(run.id), run);
+      invalidate(queryKeys.automations, queryKeys.automationRunsAll);
+    }),
+    // Each step as it starts, extracts and ends: the run detail streams from here.
+    api.on('automation.step', ({ runId, step }) => patchAutomationStep(queryClient, runId, step)),
+    api.on('automation.run.finished', ({ run }) => {
+      queryClient.setQueryData(queryKeys.automationRun(run.id), run);
+      invalidate(queryKeys.automations, queryKeys.automationRunsAll, queryKeys.recordsAll);
+    }),
+    api.on('novaAct.setup.progress', ({ phase }) => {
+      if (phase === 'done' || phase === 'failed') invalidate(queryKeys.novaAct);
     }),
   ];
   return () => {

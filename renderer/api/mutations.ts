@@ -50,3 +50,20 @@ export const useSetEnabled = (id: string) => useApiMutation('integrations.setEna
 export const useRemoveIntegration = () => useApiMutation('integrations.remove', { invalidates: [...INTEGRATION_STATE, queryKeys.runsAll, queryKeys.recordsAll] });
 /** Changes app settings (only the fields given). */
 export const useUpdateSettings = () => useApiMutation('settings.update', { invalidates: [queryKeys.settings, queryKeys.status, queryKeys.health] });
+
+const AUTOMATION_STATE = [queryKeys.automations, queryKeys.automationRunsAll] as const;
+
+/** Defines an automation. */
+export const useCreateAutomation = () => useApiMutation('automations.create', { invalidates: [queryKeys.automations] });
+/** Changes an automation (only the fields given). */
+export const useUpdateAutomation = () => useApiMutation('automations.update', { invalidates: [queryKeys.automations] });
+/** Removes an automation with its runs, their files and its mirrored records. */
+export const useRemoveAutomation = () => useApiMutation('automations.remove', { invalidates: [...AUTOMATION_STATE, queryKeys.recordsAll] });
+/** Runs an automation now (or joins the run in progress). */
+export const useRunAutomation = (id: string) => useApiMutation('automations.run', { key: [id], invalidates: AUTOMATION_STATE });
+/** Cancels a running automation: its worker and browser stop within seconds. */
+export const useCancelAutomationRun = (runId: string) => useApiMutation('automations.cancel', { key: [runId], invalidates: AUTOMATION_STATE });
+/** Creates the private Python environment and installs nova-act; progress arrives as novaAct.setup.progress events. */
+export const useSetUpNovaAct = () => useApiMutation('novaAct.setup', { invalidates: [queryKeys.novaAct] });
+/** Stores the Nova Act API key in the keychain ('' removes it); the reply says only whether one is set. */
+export const useSetNovaActKey = () => useApiMutation('novaAct.setApiKey', { invalidates: [queryKeys.novaAct] });

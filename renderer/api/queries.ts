@@ -20,6 +20,12 @@ export const queryKeys = {
   run: (id: string) => ['run', id] as const,
   recordsAll: ['records'] as const,
   records: (f: RecordsFilter) => ['records', f] as const,
+  automations: ['automations'] as const,
+  /** Every list of automation runs, whatever automation it is for. */
+  automationRunsAll: ['automation-runs'] as const,
+  automationRuns: (automationId: string) => ['automation-runs', automationId] as const,
+  automationRun: (runId: string) => ['automation-run', runId] as const,
+  novaAct: ['nova-act'] as const,
 };
 
 /** Retrying cannot fix these; the user has to act first. */
@@ -102,4 +108,28 @@ export function useRecords(filter: RecordsFilter) {
     placeholderData: keepPreviousData,
     staleTime: 5_000,
   });
+}
+
+/** Every automation with its last run and the run in progress; automation events refresh it. */
+export function useAutomations() {
+  const api = useApi();
+  return useQuery({ queryKey: queryKeys.automations, queryFn: () => api.call('automations.list', {}) });
+}
+
+/** The recent runs of one automation, newest first; run events refresh them. */
+export function useAutomationRuns(automationId: string, limit = 20) {
+  const api = useApi();
+  return useQuery({ queryKey: queryKeys.automationRuns(automationId), queryFn: () => api.call('automations.runs', { automationId, limit }), placeholderData: keepPreviousData });
+}
+
+/** One automation run; automation.step and run events write into this entry, so it is live without polling. */
+export function useAutomationRun(runId: string | null) {
+  const api = useApi();
+  return useQuery({ queryKey: queryKeys.automationRun(runId ?? ''), queryFn: () => api.call('automations.getRun', { runId: runId! }), enabled: Boolean(runId) });
+}
+
+/** Whether Nova Act can run here, and exactly what is missing when it cannot. */
+export function useNovaActStatus() {
+  const api = useApi();
+  return useQuery({ queryKey: queryKeys.novaAct, queryFn: () => api.call('novaAct.status', {}) });
 }

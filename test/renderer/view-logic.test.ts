@@ -25,6 +25,7 @@ describe('routes in the address hash', () => {
     expect(href).toBe('#/integrations/github-1/edit?focus=secrets');
     expect(parseHash(href)).toEqual({ view: 'integrations', path: ['github-1', 'edit'], params: { focus: 'secrets' } });
     expect(parseHash('#/logs?run=r1&status=failed').params).toEqual({ run: 'r1', status: 'failed' });
+    expect(parseHash(routeHref('automations', ['auto-1'], { run: 'ar-9' }))).toEqual({ view: 'automations', path: ['auto-1'], params: { run: 'ar-9' } });
     expect(parseHash('#/nowhere').view).toBe('overview');
     expect(parseHash('').view).toBe('overview');
   });
