@@ -90,12 +90,26 @@ export async function startMcpHttpServer(o: McpHttpOptions): Promise<McpHttpServ
   const maxSessions = o.maxSessions ?? 32;
   const idleMs = o.idleMs ?? 30 * 60_000;
   const sessions = new Map<string, Session>();
+  // The idle sweep is armed only while sessions exist: an idle app must not wake up for nothing.
+  let sweep: ReturnType<typeof setInterval> | null = null;
+  const armSweep = () => {
+    if (sweep) return;
+    sweep = setInterval(() => {
+      const cutoff = Date.now() - idleMs;
+      for (const [id, s] of sessions) if (s.lastUsed < cutoff) void endSession(id);
+    }, Math.min(idleMs, 60_000));
+    sweep.unref();
+  };
   let port = 0;
 
   async function endSession(id: string): Promise<void> {
     const s = sessions.get(id);
     if (!s) return;
     sessions.delete(id);
+    if (sessions.size === 0 && sweep) {
+      clearInterval(sweep);
+      sweep = null;
+    }
     await s.transport.close().catch(() => undefined);
     await s.server.close().catch(() => undefined);
   }
@@ -108,7 +122,10 @@ export async function startMcpHttpServer(o: McpHttpOptions): Promise<McpHttpServ
     const server = createMirrorServer(o.mirror, o.now);
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
-      onsessioninitialized: (id) => void sessions.set(id, { transport, server, lastUsed: Date.now() }),
+      onsessioninitialized: (id) => {
+        sessions.set(id, { transport, server, lastUsed: Date.now() });
+        armSweep();
+      },
       onsessionclosed: (id) => void endSession(id),
       // Checked above already; kept as a second lock on the same door.
       enableDnsRebindingProtection: true,
@@ -168,18 +185,13 @@ export async function startMcpHttpServer(o: McpHttpOptions): Promise<McpHttpServ
     });
   });
   port = (httpServer.address() as AddressInfo).port;
-  const sweep = setInterval(() => {
-    const cutoff = Date.now() - idleMs;
-    for (const [id, s] of sessions) if (s.lastUsed < cutoff) void endSession(id);
-  }, Math.min(idleMs, 60_000));
-  sweep.unref();
 
   return {
     url: `http://127.0.0.1:${port}${MCP_PATH}`,
     port,
     sessionCount: () => sessions.size,
     async close() {
-      clearInterval(sweep);
+      if (sweep) clearInterval(sweep);
       await Promise.all([...sessions.keys()].map((id) => endSession(id)));
       await new Promise<void>((resolve) => {
         httpServer.close(() => resolve());

@@ -111,16 +111,36 @@ export class RecordsRepo {
     const match = ftsQuery(q);
     if (!match) return { hits: [], total: 0 };
     const { where, args } = filters(f, 'r.');
-    const base = `FROM records_fts JOIN records r ON r.id = records_fts.rowid WHERE records_fts MATCH ? ${where.length ? `AND ${where.join(' AND ')}` : ''}`;
+    if (where.length === 0) return this.searchIndexOnly(match, f);
+    // With filters the join is needed to decide which matches count; rank ids only, fetch rows after.
+    const base = `FROM records_fts JOIN records r ON r.id = records_fts.rowid WHERE records_fts MATCH ? AND ${where.join(' AND ')}`;
     const total = (this.db.prepare(`SELECT count(*) AS n ${base}`).get(match, ...args) as { n: number }).n;
+    const ids = (this.db.prepare(`SELECT r.id AS id ${base} ORDER BY bm25(records_fts, 5.0, 1.0) LIMIT ? OFFSET ?`).all(match, ...args, f.limit, f.offset) as { id: number }[]).map((r) => r.id);
+    return { hits: this.hitsByIds(ids, match), total };
+  }
+
+  /**
+   * Without filters, counting and ranking touch the FTS index only; the page's
+   * rows and snippets are fetched by id afterwards. Joining every match to
+   * its full row (raw JSON included) made common words slow.
+   */
+  private searchIndexOnly(match: string, f: RecordFilter): { hits: RecordHit[]; total: number } {
+    const total = (this.db.prepare('SELECT count(*) AS n FROM records_fts WHERE records_fts MATCH ?').get(match) as { n: number }).n;
+    const ids = (this.db.prepare('SELECT rowid AS id FROM records_fts WHERE records_fts MATCH ? ORDER BY bm25(records_fts, 5.0, 1.0) LIMIT ? OFFSET ?').all(match, f.limit, f.offset) as { id: number }[]).map((r) => r.id);
+    return { hits: this.hitsByIds(ids, match), total };
+  }
+
+  /** The rows of ranked ids, in rank order, each with its snippet. */
+  private hitsByIds(ids: number[], match: string): RecordHit[] {
+    if (ids.length === 0) return [];
     const rows = this.db
-      .prepare(
-        `SELECT r.id, r.integration_id, r.source, r.kind, r.external_id, r.container, r.title, r.url, r.status, r.author, r.updated_at,
-                snippet(records_fts, 1, '[', ']', ' … ', 16) AS snippet
-         ${base} ORDER BY bm25(records_fts, 5.0, 1.0) LIMIT ? OFFSET ?`,
-      )
-      .all(match, ...args, f.limit, f.offset) as HitRaw[];
-    return { hits: rows.map(hit), total };
+      .prepare(`SELECT id, integration_id, source, kind, external_id, container, title, url, status, author, updated_at FROM records WHERE id IN (${ids.map(() => '?').join(',')})`)
+      .all(...ids) as HitRaw[];
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const snippet = this.db.prepare("SELECT snippet(records_fts, 1, '[', ']', ' … ', 16) AS s FROM records_fts WHERE records_fts MATCH ? AND rowid = ?");
+    return ids
+      .filter((id) => byId.has(id))
+      .map((id) => hit({ ...byId.get(id)!, snippet: (snippet.get(match, id) as { s: string } | undefined)?.s ?? null }));
   }
 
   list(f: RecordFilter): { hits: RecordHit[]; total: number } {
