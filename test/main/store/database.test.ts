@@ -89,3 +89,24 @@ describe('runs left running', () => {
     db.close();
   });
 });
+
+describe('run log pruning', () => {
+  it('drops the log lines of runs older than the retention, then of the oldest runs until under the size cap, keeping the runs', async () => {
+    const { RunsRepo } = await import('../../../main/store/runs-repo.ts');
+    const db = openDatabase(tempDir());
+    db.prepare("INSERT INTO integrations (id, connector, name, settings, created_at, updated_at) VALUES ('i1','github','n','{}','t','t')").run();
+    const runs = new RunsRepo(db);
+    const starts = ['2026-01-01T00:00:00Z', '2026-03-01T00:00:00Z', '2026-03-02T00:00:00Z', '2026-03-03T00:00:00Z'];
+    starts.forEach((at, i) => {
+      runs.create(`r${i}`, 'i1', 'schedule', at);
+      for (let seq = 1; seq <= 50; seq++) runs.appendLog({ runId: `r${i}`, seq, at, level: 'info', stream: null, message: 'x'.repeat(200), fields: null });
+    });
+    const lines = (id: string) => runs.logs(id, { limit: 1000 }).total;
+    // Older than 2026-02-01: r0 goes. 3 runs × 50 lines × (200 + 40) bytes ≈ 36 KB remain; a 25 KB cap drops the oldest of them too.
+    const removed = runs.pruneLogs('2026-02-01T00:00:00Z', 25_000);
+    expect(removed).toBe(100);
+    expect([lines('r0'), lines('r1'), lines('r2'), lines('r3')]).toEqual([0, 0, 50, 50]);
+    expect(runs.get('r0')).toBeDefined();
+    db.close();
+  });
+});
