@@ -107,15 +107,17 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   function context(row: IntegrationRow, secrets: Record<string, string>, signal: AbortSignal, purpose: 'test' | 'sync', onRequest?: (e: RequestLogEntry) => void): ConnectorContext<any> {
     const spec = connector(row.connector);
     const parsed = spec.settings.parse(row.settings);
-    const http = new HttpClient({
-      ...spec.http(parsed, secrets),
-      dispatcher: options.dispatcher,
-      signal,
-      timeoutMs: options.httpTimeoutMs,
-      ...(purpose === 'sync' ? options.httpOverrides : { maxAttempts: 2 }),
-      onRequest,
-      redact: (t) => redactor.redact(t),
-    });
+    const client = (profile: HttpProfile, report?: (e: RequestLogEntry) => void) =>
+      new HttpClient({
+        ...profile,
+        dispatcher: options.dispatcher,
+        signal,
+        timeoutMs: options.httpTimeoutMs,
+        ...(purpose === 'sync' ? options.httpOverrides : { maxAttempts: 2 }),
+        onRequest: report,
+        redact: (t) => redactor.redact(t),
+      });
+    const http = client(spec.http(parsed, secrets), onRequest);
     return {
       integrationId: row.id,
       integrationName: row.name,
@@ -127,18 +129,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       log: (level, message, fields) => log.write(level, message, { integration: row.id, ...fields }),
       // The vendor's login host shares the dispatcher, redaction and this run's request accounting.
       httpFor: (profile: HttpProfile) =>
-        new HttpClient({
-          ...profile,
-          dispatcher: options.dispatcher,
-          signal,
-          timeoutMs: options.httpTimeoutMs,
-          ...(purpose === 'sync' ? options.httpOverrides : { maxAttempts: 2 }),
-          onRequest: (e) => {
-            http.stats.requests++;
-            http.stats.bytes += e.bytes;
-            onRequest?.(e);
-          },
-          redact: (t) => redactor.redact(t),
+        client(profile, (e) => {
+          http.stats.requests++;
+          http.stats.bytes += e.bytes;
+          onRequest?.(e);
         }),
       addSecret: (value) => redactor.add(value),
       ...(spec.signIn ? { tokenCache: tokenCacheFor(row, spec.signIn.cacheField) } : {}),

@@ -8,7 +8,7 @@ import { RUN_LOOK } from '../../components/health-status.ts';
 import { RelativeTime } from '../../components/relative-time.tsx';
 import { StatusLabel } from '../../components/status-label.tsx';
 import { routeHref } from '../../router.ts';
-import { scheduleText } from './automation-look.ts';
+import { ScheduleSummary } from './schedule-summary.tsx';
 import { RunControls, RunningNote } from './run-controls.tsx';
 
 /** One automation in the list: where it starts, its steps and schedule, how its last run went; run, cancel, edit, remove. */
@@ -48,13 +48,7 @@ export function AutomationCard({ automation: a }: { automation: Automation }) {
         <div>
           <dt>Schedule</dt>
           <dd>
-            {scheduleText(a.schedule)}
-            {a.nextRunAt ? (
-              <span className="muted">
-                {' '}
-                · next <RelativeTime iso={a.nextRunAt} />
-              </span>
-            ) : null}
+            <ScheduleSummary schedule={a.schedule} nextRunAt={a.nextRunAt} />
           </dd>
         </div>
         <div>

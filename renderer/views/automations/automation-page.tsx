@@ -7,7 +7,8 @@ import { RUN_LOOK } from '../../components/health-status.ts';
 import { RelativeTime } from '../../components/relative-time.tsx';
 import { StatusLabel } from '../../components/status-label.tsx';
 import { navigate, routeHref } from '../../router.ts';
-import { scheduleText, stepsDoneText, TRIGGER_TEXT } from './automation-look.ts';
+import { stepsDoneText, TRIGGER_TEXT } from './automation-look.ts';
+import { ScheduleSummary } from './schedule-summary.tsx';
 import { AutomationRunDetail } from './automation-run-detail.tsx';
 import { RunControls, RunningNote } from './run-controls.tsx';
 
@@ -52,13 +53,7 @@ function AutomationFacts({ automation: a }: { automation: Automation }) {
       <div>
         <dt>Schedule</dt>
         <dd>
-          {scheduleText(a.schedule)}
-          {a.nextRunAt ? (
-            <span className="muted">
-              {' '}
-              · next <RelativeTime iso={a.nextRunAt} />
-            </span>
-          ) : null}
+          <ScheduleSummary schedule={a.schedule} nextRunAt={a.nextRunAt} />
           {a.enabled ? '' : ' (disabled)'}
         </dd>
       </div>

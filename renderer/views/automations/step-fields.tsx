@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { describedBy, Field, fieldIds } from '../integrations/form-field.tsx';
+import { describedBy, Field, FieldNotes, fieldIds } from '../integrations/form-field.tsx';
 import { newStep, type FieldErrors, type StepDraft } from './automation-draft.ts';
 
 const SCHEMA_HELP = 'Only for a step that reads data: a JSON Schema the answer must match, e.g. {"type": "string"}. Leave empty for a step that only acts.';
@@ -91,12 +91,7 @@ export function StepFields({ steps, errors, onChange }: { steps: StepDraft[]; er
           );
         })}
       </ol>
-      {errors.steps ? (
-        <p id={fieldIds('steps').error} className="field-error">
-          <span aria-hidden="true">✕ </span>
-          {errors.steps}
-        </p>
-      ) : null}
+      <FieldNotes fieldKey="steps" error={errors.steps} />
       <button ref={addRef} type="button" id={fieldIds('steps').input} className="button button-quiet" onClick={add} disabled={steps.length >= 50}>
         Add step
       </button>

@@ -24,6 +24,16 @@ export function Field({ fieldKey, label, required, help, error, children, status
         {status ? <span className="field-status"> {status}</span> : null}
       </label>
       {children}
+      <FieldNotes fieldKey={fieldKey} help={help} error={error} />
+    </div>
+  );
+}
+
+/** A field's help text and its error message, with the ids its input's aria-describedby points at. */
+export function FieldNotes({ fieldKey, help, error }: { fieldKey: string; help?: string | null; error?: string }) {
+  const ids = fieldIds(fieldKey);
+  return (
+    <>
       {help ? (
         <p id={ids.help} className="field-help">
           {help}
@@ -35,6 +45,6 @@ export function Field({ fieldKey, label, required, help, error, children, status
           {error}
         </p>
       ) : null}
-    </div>
+    </>
   );
 }

@@ -1,5 +1,5 @@
 import { valueOf, type FieldValue, type FormField } from './schema-fields.ts';
-import { describedBy, Field, fieldIds } from './form-field.tsx';
+import { describedBy, Field, FieldNotes } from './form-field.tsx';
 
 /** One settings input, chosen by the field's kind (from the connector's JSON Schema). */
 function SettingInput({ field, value, error, onChange }: { field: FormField; value: FieldValue; error?: string; onChange: (v: FieldValue) => void }) {
@@ -13,17 +13,7 @@ function SettingInput({ field, value, error, onChange }: { field: FormField; val
             <input type="checkbox" {...aria} checked={value === true} onChange={(e) => onChange(e.target.checked)} />
             {field.label}
           </label>
-          {field.help ? (
-            <p id={fieldIds(key).help} className="field-help">
-              {field.help}
-            </p>
-          ) : null}
-          {error ? (
-            <p id={fieldIds(key).error} className="field-error">
-              <span aria-hidden="true">✕ </span>
-              {error}
-            </p>
-          ) : null}
+          <FieldNotes fieldKey={key} help={field.help} error={error} />
         </div>
       );
     case 'choices': {
@@ -45,17 +35,7 @@ function SettingInput({ field, value, error, onChange }: { field: FormField; val
               {o.replace(/_/g, ' ')}
             </label>
           ))}
-          {field.help ? (
-            <p id={fieldIds(key).help} className="field-help">
-              {field.help}
-            </p>
-          ) : null}
-          {error ? (
-            <p id={fieldIds(key).error} className="field-error">
-              <span aria-hidden="true">✕ </span>
-              {error}
-            </p>
-          ) : null}
+          <FieldNotes fieldKey={key} help={field.help} error={error} />
         </fieldset>
       );
     }
