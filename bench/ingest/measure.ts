@@ -16,12 +16,12 @@ export interface BaselineMeasure {
 }
 
 /** Runs a sync child against a fresh lean emulator child; both are stopped after. */
-export async function measureSync(count: number, opts: { readAhead?: boolean } = {}): Promise<SyncMeasure> {
+export async function measureSync(count: number): Promise<SyncMeasure> {
   const token = `ghp_bench_${randomBytes(12).toString('hex')}`;
   const emu = startChild(here(import.meta.url, '../emulators/emulator-child.ts'), { env: { BENCH_EMULATOR: JSON.stringify({ kind: 'lean', count, token }) } });
   try {
     const { url } = await emu.ready;
-    return await runSync({ connector: 'github', url, token, readAhead: opts.readAhead }, count);
+    return await runSync({ connector: 'github', url, token }, count);
   } finally {
     await emu.close();
   }

@@ -6,8 +6,6 @@ export interface SyncSpec {
   url: string;
   token: string;
   email?: string;
-  /** Wrap the streams with read-ahead.ts (the proposed engine fix). */
-  readAhead?: boolean;
 }
 
 export interface SyncMeasure {

@@ -5,11 +5,8 @@
  * API. Reports wall and CPU time of the sync, the records stored, the
  * requests used and the peak RSS of this process (the emulator runs elsewhere).
  *
- *   BENCH_SYNC='{"connector":"github","url":"http://127.0.0.1:…","token":"…","readAhead":false}'
+ *   BENCH_SYNC='{"connector":"github","url":"http://127.0.0.1:…","token":"…"}'
  *   BENCH_SYNC='{"connector":"jira","url":"…","token":"…","email":"…"}'
- *
- * With readAhead every connector's streams are wrapped by read-ahead.ts
- * (the proposed engine fix, measured without changing the product).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -18,17 +15,15 @@ import { connectors } from '../../main/connectors/registry.ts';
 import { createCore } from '../../main/core/core.ts';
 import { MemorySecretStore } from '../../main/secrets/memory-store.ts';
 import { parent } from '../lib/child.ts';
-import { withReadAhead } from './read-ahead.ts';
 
-const spec = JSON.parse(process.env.BENCH_SYNC ?? '{}') as { connector?: 'github' | 'jira'; url: string; token: string; email?: string; readAhead?: boolean };
+const spec = JSON.parse(process.env.BENCH_SYNC ?? '{}') as { connector?: 'github' | 'jira'; url: string; token: string; email?: string };
 const integration =
   spec.connector === 'jira'
     ? { connector: 'jira', name: 'Bench Jira', settings: { siteUrl: spec.url, email: spec.email, projects: ['ENG'] }, secrets: { apiToken: spec.token } }
     : { connector: 'github', name: 'Bench GitHub', settings: { baseUrl: spec.url, repositories: ['acme/api'], streams: ['issues'] }, secrets: { token: spec.token } };
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kx-bench-sync-'));
 try {
-  const list = spec.readAhead ? connectors.map((c) => withReadAhead(c)) : undefined;
-  const core = await createCore({ dataDir: dir, secretStore: new MemorySecretStore(), ...(list ? { connectors: list } : {}) });
+  const core = await createCore({ dataDir: dir, secretStore: new MemorySecretStore() });
   const i = await core.invoke('integrations.add', integration);
   // Settle what start-up allocated, so the growth below is the sync's.
   (globalThis as { gc?: () => void }).gc?.();

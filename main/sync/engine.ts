@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { KinexusError, toErrorBody, type ApiErrorBody } from '../../shared/errors.ts';
 import type { LogLevel, LogLine, RunCounts, SyncRun, Trigger } from '../../shared/sync.ts';
-import type { ConnectorContext, ConnectorSpec, StreamSpec } from '../connectors/types.ts';
+import type { Batch, ConnectorContext, ConnectorSpec, StreamSpec } from '../connectors/types.ts';
 import type { HttpClient, RequestLogEntry } from '../http/client.ts';
 import type { Redactor } from '../core/redactor.ts';
 import type { Db } from '../store/database.ts';
@@ -136,13 +136,14 @@ export class SyncEngine {
       log('info', `Sync of ${ctx.integrationName} started: ${streams.map((s) => s.name).join(', ')}`);
       for (const stream of streams) {
         currentStream = stream.name;
+        const pending: Pending = { batch: null };
         const streamCtx: ConnectorContext<any> = {
           ...ctx,
           log: (level, message, fields) => log(level, message, fields, stream.name),
-          knownIds: (container) => d.records.externalIds(integrationId, stream.name, container),
+          knownIds: (container) => knownIds(d.records.externalIds(integrationId, stream.name, container), pending.batch, container),
         };
         try {
-          await this.runStream(runId, integrationId, spec, stream, streamCtx, http, log);
+          await this.runStream(runId, integrationId, spec, stream, streamCtx, http, log, pending);
         } catch (err) {
           const body = d.redactor.redactDeep(toErrorBody(controller.signal.aborted ? new KinexusError('cancelled', 'The sync was cancelled.') : err));
           errors.push({ stream: stream.name, error: body });
@@ -167,7 +168,7 @@ export class SyncEngine {
     return run;
   }
 
-  private async runStream(runId: string, integrationId: string, spec: ConnectorSpec<any>, stream: StreamSpec<any>, ctx: ConnectorContext<any>, http: HttpClient, log: (l: LogLevel, m: string, f?: Record<string, unknown>, s?: string | null) => void): Promise<void> {
+  private async runStream(runId: string, integrationId: string, spec: ConnectorSpec<any>, stream: StreamSpec<any>, ctx: ConnectorContext<any>, http: HttpClient, log: (l: LogLevel, m: string, f?: Record<string, unknown>, s?: string | null) => void, pending: Pending): Promise<void> {
     const { d } = this;
     const state = d.state.get(integrationId, stream.name);
     log('info', `${stream.title}: ${state === null ? 'first sync, reading everything' : 'incremental sync from the last checkpoint'}`, undefined, stream.name);
@@ -179,15 +180,52 @@ export class SyncEngine {
       d.runs.addProgress(runId, c, 1, http.stats.requests, http.stats.bytes);
       return c;
     });
-    for await (const batch of stream.read(ctx, state)) {
-      if (ctx.signal.aborted) throw new KinexusError('cancelled', 'The sync was cancelled.');
-      const c = write(batch.records, batch.deletedIds ?? [], batch.failed ?? 0, batch.state) as RunCounts;
-      for (const k of Object.keys(totals) as (keyof RunCounts)[]) totals[k] += c[k];
-      if (batch.records.length || batch.deletedIds?.length) log('debug', `${stream.title}: stored ${batch.records.length} records (${describeCounts(c)})`, undefined, stream.name);
-      d.onRunProgress(d.runs.get(runId)!);
+    // Read-ahead: the connector fetches batch k+1 while batch k is stored, so
+    // network wait and storage overlap. Batches are still stored one at a
+    // time, in order, each with its own state, so crash safety is unchanged.
+    const it = stream.read(ctx, state)[Symbol.asyncIterator]();
+    let next = it.next();
+    try {
+      for (;;) {
+        const r = await next;
+        if (r.done) break;
+        const batch = r.value;
+        if (ctx.signal.aborted) throw new KinexusError('cancelled', 'The sync was cancelled.');
+        // Until it is stored, the batch counts in knownIds (a census running ahead must see it).
+        pending.batch = batch;
+        next = it.next();
+        // A failure of the prefetch surfaces when it is awaited, not as an unhandled rejection.
+        next.catch(() => undefined);
+        // One turn of the event loop, so the prefetch's request leaves before the synchronous write.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        const c = write(batch.records, batch.deletedIds ?? [], batch.failed ?? 0, batch.state) as RunCounts;
+        pending.batch = null;
+        for (const k of Object.keys(totals) as (keyof RunCounts)[]) totals[k] += c[k];
+        if (batch.records.length || batch.deletedIds?.length) log('debug', `${stream.title}: stored ${batch.records.length} records (${describeCounts(c)})`, undefined, stream.name);
+        d.onRunProgress(d.runs.get(runId)!);
+      }
+    } finally {
+      pending.batch = null;
+      // Stopped early (cancel, error): the connector finishes its prefetch (a
+      // cancel aborts it) and cleans up; nobody waits for a batch nobody stores.
+      void it.return?.(undefined)?.catch(() => undefined);
     }
     log('info', `${stream.title}: done, ${describeCounts(totals)}`, { ...totals }, stream.name);
   }
+}
+
+/** The batch a stream has handed over and the engine has not stored yet. */
+interface Pending {
+  batch: Batch | null;
+}
+
+/** Stored external ids, as they will be once the pending batch is stored. */
+function knownIds(stored: string[], batch: Batch | null, container?: string): string[] {
+  if (!batch) return stored;
+  const ids = new Set(stored);
+  for (const r of batch.records) if (container === undefined || r.container === container) ids.add(r.externalId);
+  for (const id of batch.deletedIds ?? []) ids.delete(id);
+  return [...ids];
 }
 
 function describeCounts(c: RunCounts): string {
