@@ -6,7 +6,10 @@
  * query `updated >= <epoch ms of the last page's newest issue>` ordered by
  * `updated, id`. A token over a listing that changes while it is read can
  * shift unread issues across a page boundary; a fresh bound cannot, and an
- * issue updated meanwhile only moves further ahead. Bounds are epoch
+ * issue updated meanwhile only moves further ahead. The issues read at the
+ * bound's own millisecond are excluded by id unless edited since, so pages
+ * do not overlap (if one of them was deleted meanwhile Jira rejects the id,
+ * and that query is repeated without the exclusion). Bounds are epoch
  * milliseconds because minute-format JQL dates are read in the user's time
  * zone and lose the seconds. A page whose issues all share one `updated`
  * millisecond is a tie block: it is read with the token and then checked
@@ -78,6 +81,8 @@ export async function* readIssues(ctx: JiraCtx, raw: unknown): AsyncGenerator<Ba
   setScope();
   st.siteBase ??= await siteBaseOf(ctx);
   let q: number | null = st.since === null ? null : st.since - OVERLAP_MS;
+  /** Ids of the issues read with `updated` exactly at the bound `q`. */
+  let tail: string[] = [];
   const snapshot = () => ({ ...st, known: encodeIds(known) });
 
   /** A search over the effective projects; projects Jira says do not exist are dropped and reported. */
@@ -88,6 +93,11 @@ export async function* readIssues(ctx: JiraCtx, raw: unknown): AsyncGenerator<Ba
       } catch (err) {
         if (!(err instanceof JqlRejected)) throw err;
         const gone = err.missingProjects.filter((p) => projects.includes(p));
+        if (gone.length === 0 && tail.length > 0) {
+          // An issue read at the bound was deleted or moved meanwhile, and Jira refuses unknown ids: overlap instead.
+          tail = [];
+          continue;
+        }
         if (gone.length === 0) throw badJql(err, extra);
         for (const key of gone) {
           const e = missingProject(key);
@@ -149,7 +159,9 @@ export async function* readIssues(ctx: JiraCtx, raw: unknown): AsyncGenerator<Ba
   let token: string | undefined;
   let lastMax = -Infinity;
   for (;;) {
-    const bound = () => (q === null ? '' : ` AND updated >= ${q}`);
+    // The issues already read at the bound itself are left out, unless edited since, so pages do not overlap.
+    const skip = () => (tail.length === 0 ? '' : ` AND NOT (updated <= ${q} AND id IN (${tail.join(', ')}))`);
+    const bound = () => (q === null ? '' : ` AND updated >= ${q}${skip()}`);
     const page = await search((scope) => ({ jql: `${scope}${bound()}${ORDER}`, fields: ISSUE_FIELDS, maxResults: PAGE, nextPageToken: token }));
     if (page.issues.length === 0) break;
     const times = updatedOf(page.issues);
@@ -158,6 +170,7 @@ export async function* readIssues(ctx: JiraCtx, raw: unknown): AsyncGenerator<Ba
     if (!page.isLast && minU === maxU && token === undefined) {
       yield* tieBlock(maxU);
       q = maxU + 1;
+      tail = [];
       lastMax = maxU;
       continue;
     }
@@ -168,6 +181,7 @@ export async function* readIssues(ctx: JiraCtx, raw: unknown): AsyncGenerator<Ba
     if (page.isLast) break;
     if (maxU > lastMax) {
       q = maxU;
+      tail = page.issues.filter((_, k) => times[k] === maxU).map((i) => String(i.id));
       token = undefined;
     } else {
       // No progress: the bound was not applied to the millisecond. Page on within this query instead of asking again.

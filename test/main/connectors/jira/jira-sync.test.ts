@@ -103,6 +103,40 @@ describe('Jira sync end to end against the emulator', () => {
     expect(idle.counts.added + idle.counts.updated).toBe(0);
   });
 
+  it('reads a full listing in exactly one search per page, and still catches an issue edited or deleted at a page boundary', async () => {
+    fx = await jiraFixture();
+    const issues = fx.jira.state.addIssues('ENG', 300);
+    const first = await syncNow(fx.core, fx.id);
+    expect(first.status).toBe('succeeded');
+    expect(first.counts.added).toBe(300);
+    // Pages do not repeat the issue they ended on: 300 issues, 3 pages of 100.
+    expect(fx.jira.requests.countsByRoute()).toEqual({ 'POST /rest/api/3/search/jql': 3 });
+
+    // Again from scratch, while the listing runs: the last issue of page 1 is edited,
+    // and the last issue of page 2 (the next bound) is deleted.
+    fx.core.db.prepare('DELETE FROM records').run();
+    fx.core.db.prepare('DELETE FROM stream_state').run();
+    fx.jira.requests.clear();
+    fx.jira.searches.length = 0;
+    let searches = 0;
+    fx.jira.onRequest = (req) => {
+      if (req.path !== '/rest/api/3/search/jql') return;
+      searches++;
+      if (searches === 2) fx!.jira.state.updateIssue(issues[99]!.id, { summary: 'edited at the boundary' });
+      if (searches === 3) fx!.jira.state.deleteIssue(issues[199]!.id);
+    };
+    const run = await syncNow(fx.core, fx.id);
+    expect(run.status).toBe('succeeded');
+    expect(record(fx, String(issues[99]!.id))!.title).toMatch(/edited at the boundary$/);
+    expect(record(fx, String(issues[299]!.id))).toBeDefined();
+    expect(countByKind(fx.core).issue).toBe(300);
+    // Jira refused the exclusion naming the deleted issue; the same bound was asked again without it.
+    const jqls = fx.jira.searches.map((b) => String(b.jql));
+    const refused = jqls.findIndex((q) => q.includes(`id IN (${issues[199]!.id})`));
+    expect(refused).toBeGreaterThan(0);
+    expect(jqls[refused + 1]).not.toContain('NOT (');
+  });
+
   it('marks deleted issues and issues moved out of scope as deleted, at a cheap daily census', async () => {
     fx = await jiraFixture();
     const issues = fx.jira.state.addIssues('ENG', 40);
