@@ -22,6 +22,11 @@ export interface ConnectorContext<S> {
    * container), for deletion censuses. Set by the engine while a stream runs.
    */
   knownIds?: (container?: string) => string[];
+  /**
+   * What the streams of one run share (set by the engine while a run goes):
+   * e.g. one server session or one lookup of space ids for all streams.
+   */
+  run?: RunScope;
   /** The token cache of an interactive sign-in (connectors with `signIn`); the core keeps it in the OS keychain. */
   tokenCache?: TokenCacheStore;
   /** Shows a device code to the user (CLI, dashboard) while `signIn` waits for them. */
@@ -30,6 +35,14 @@ export interface ConnectorContext<S> {
   httpFor?: (profile: HttpProfile) => HttpClient;
   /** Teaches the redactor a secret the connector obtained at run time (an access or refresh token). */
   addSecret?: (value: string) => void;
+}
+
+/** Values shared by the streams of one run, and clean-up when the run ends. */
+export interface RunScope {
+  /** The value under `key` for this run, made by `make` the first time it is asked for. */
+  shared<T>(key: string, make: () => T): T;
+  /** Runs `fn` when the run's last stream has finished (also after a failure or cancel). */
+  onEnd(fn: () => Promise<void> | void): void;
 }
 
 /** Where an interactive sign-in keeps its token cache; SQLite only learns that one is stored. */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { KinexusError, toErrorBody, type ApiErrorBody } from '../../shared/errors.ts';
 import type { LogLevel, LogLine, RunCounts, SyncRun, Trigger } from '../../shared/sync.ts';
-import type { Batch, ConnectorContext, ConnectorSpec, StreamSpec } from '../connectors/types.ts';
+import type { Batch, ConnectorContext, ConnectorSpec, RunScope, StreamSpec } from '../connectors/types.ts';
 import type { HttpClient, RequestLogEntry } from '../http/client.ts';
 import type { Redactor } from '../core/redactor.ts';
 import type { Db } from '../store/database.ts';
@@ -127,6 +127,7 @@ export class SyncEngine {
 
     let http: HttpClient | undefined;
     const errors: { stream: string | null; error: ApiErrorBody }[] = [];
+    const scope = runScope();
     try {
       const { spec, ctx } = await d.prepare(integrationId, controller.signal, onRequest);
       http = ctx.http;
@@ -141,6 +142,7 @@ export class SyncEngine {
           ...ctx,
           log: (level, message, fields) => log(level, message, fields, stream.name),
           knownIds: (container) => knownIds(d.records.externalIds(integrationId, stream.name, container), pending.batch, container),
+          run: scope,
         };
         try {
           await this.runStream(runId, integrationId, spec, stream, streamCtx, http, log, pending);
@@ -157,6 +159,7 @@ export class SyncEngine {
       errors.push({ stream: null, error: body });
       log('error', body.message, { code: body.code, action: body.action });
     }
+    await scope.end();
 
     const cancelled = controller.signal.aborted || errors.some((e) => e.error.code === 'cancelled');
     const status = cancelled ? 'cancelled' : errors.length > 0 ? 'failed' : 'succeeded';
@@ -212,6 +215,27 @@ export class SyncEngine {
     }
     log('info', `${stream.title}: done, ${describeCounts(totals)}`, { ...totals }, stream.name);
   }
+}
+
+/** A run's shared values; `end` runs the clean-ups (each bounded, failures ignored). */
+function runScope(): RunScope & { end(): Promise<void> } {
+  const values = new Map<string, unknown>();
+  const cleanups: (() => Promise<void> | void)[] = [];
+  return {
+    shared<T>(key: string, make: () => T): T {
+      if (!values.has(key)) values.set(key, make());
+      return values.get(key) as T;
+    },
+    onEnd(fn) {
+      cleanups.push(fn);
+    },
+    async end() {
+      for (const fn of cleanups.splice(0).reverse()) {
+        await Promise.race([Promise.resolve().then(fn).catch(() => undefined), new Promise((r) => setTimeout(r, 5000).unref())]);
+      }
+      values.clear();
+    },
+  };
 }
 
 /** The batch a stream has handed over and the engine has not stored yet. */

@@ -5,6 +5,8 @@
  * batches are still stored in order with their own state, a deletion census
  * that runs ahead still sees the batch not yet stored, and a failed write or
  * a cancel ends the run promptly even while a prefetch is stuck waiting.
+ * And the streams of one run can share a value (one server session, one
+ * lookup) that is cleaned up when the run ends.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -66,7 +68,7 @@ function hang(signal: AbortSignal): Promise<never> {
   return new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true }));
 }
 
-describe('read-ahead in the sync engine', () => {
+describe('the sync engine: read-ahead and run scope', () => {
   it('asks for the next page before the current one is stored, and still stores every page in order with its state', async () => {
     const storedWhenFetching: number[] = [];
     let core!: Core;
@@ -150,5 +152,37 @@ describe('read-ahead in the sync engine', () => {
     expect(performance.now() - t0).toBeLessThan(1000);
     expect(run.status).toBe('cancelled');
     expect(stored(core)).toEqual(['p1', 'p2']);
+  });
+
+  it('lets the streams of one run share one value, made once and cleaned up when the run ends, even a failed one', async () => {
+    const made: number[] = [];
+    const ended: number[] = [];
+    let fail = false;
+    const session = (ctx: ConnectorContext<Record<string, never>>) =>
+      ctx.run!.shared('session', () => {
+        const n = made.length + 1;
+        made.push(n);
+        ctx.run!.onEnd(() => void ended.push(n));
+        return n;
+      });
+    const { core, id } = await coreWith({
+      one: async function* (ctx) {
+        const n = session(ctx);
+        yield { records: [record(`one-${n}`)], state: null };
+      },
+      two: async function* (ctx) {
+        const n = session(ctx);
+        if (fail) throw new Error('the server went away');
+        yield { records: [record(`two-${n}`)], state: null };
+      },
+    });
+    expect((await sync(core, id)).status).toBe('succeeded');
+    expect(stored(core)).toEqual(['one-1', 'two-1']);
+    expect(made).toEqual([1]);
+    expect(ended).toEqual([1]);
+    fail = true;
+    expect((await sync(core, id)).status).toBe('failed');
+    expect(made).toEqual([1, 2]);
+    expect(ended).toEqual([1, 2]);
   });
 });
