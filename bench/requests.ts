@@ -16,6 +16,7 @@ import { minimumFull, minimumIncremental, syncOnce, type RequestsCase } from './
 import { cases as allCases } from './requests/cases.ts';
 
 const EMULATORS = fileURLToPath(new URL('../test/emulators/', import.meta.url));
+const MODULES = fileURLToPath(new URL('../node_modules/', import.meta.url));
 
 /** Every route, busiest first, as "GET /path ×n" (long ids shortened), for the notes. */
 function topRoutes(routes: Record<string, number>): string {
@@ -26,8 +27,11 @@ function topRoutes(routes: Record<string, number>): string {
 }
 
 async function measure(c: RequestsCase, scale: number): Promise<{ metrics: Metric[]; notes: string[] }> {
-  if (!fs.existsSync(`${EMULATORS}${c.emulator}`)) {
-    const note = `no emulator under test/emulators/${c.emulator}`;
+  // A case runs against its emulator, or against a real reference server it names (a package in node_modules).
+  const reference = c.reference;
+  const runnable = reference ? fs.existsSync(`${MODULES}${reference}`) : fs.existsSync(`${EMULATORS}${c.emulator}`);
+  if (!runnable) {
+    const note = reference ? `reference server ${reference} is not installed` : `no emulator under test/emulators/${c.emulator}`;
     return { metrics: [{ name: `${c.title}: full sync`, value: null, unit: 'requests', note }], notes: [] };
   }
   const s = await c.start(scale);
@@ -84,7 +88,7 @@ export async function requestsBench(opts: { cases?: RequestsCase[] } = {}): Prom
     metrics.push(...r.metrics);
     notes.push(...r.notes);
   }
-  notes.push('Minimum of a full sync: Σ ceil(items listed / largest page) over the listings, plus the setup calls named above; of an incremental sync with no changes: one request per listing plus the same setup. Requests are counted by the emulators (every request, retries included).');
+  notes.push('Minimum of a full sync: Σ ceil(items listed / largest page) over the listings, plus the setup calls named above; of an incremental sync with no changes: one request per listing plus the same setup. Requests are counted by the emulators, or for MCP by a counting proxy in front of the reference server (every request, retries included).');
   return { id: 'requests', title: 'Requests', params: { scale }, metrics, notes };
 }
 

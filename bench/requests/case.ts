@@ -36,6 +36,8 @@ export interface RequestsCase {
   title: string;
   /** Folder under test/emulators/ the case needs; the row says "no emulator" while it does not exist. */
   emulator: string;
+  /** A real reference server (a package under node_modules) the case runs against instead of an emulator. */
+  reference?: string;
   /** Starts the emulator and a core with one integration; `scale` shrinks the data. */
   start(scale: number): Promise<Started>;
 }

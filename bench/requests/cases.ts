@@ -7,6 +7,7 @@
  */
 import type { RequestLog } from '../../test/emulators/common/log.ts';
 import { scaled, type RequestsCase, type Started } from './case.ts';
+import { mcpCase } from './mcp-case.ts';
 
 /** Request counting over one or more emulator logs. */
 function counting(logs: RequestLog[]): Pick<Started, 'requests' | 'routes' | 'statuses' | 'clear'> {
@@ -164,13 +165,6 @@ export const cases: RequestsCase[] = [
       };
     },
   },
-  {
-    connector: 'mcp',
-    title: 'MCP servers',
-    // Tested against the official reference servers, not an emulator under test/emulators/.
-    emulator: 'mcp',
-    async start() {
-      throw new Error('no emulator');
-    },
-  },
+  // Runs against the official reference server, not an emulator under test/emulators/.
+  mcpCase,
 ];

@@ -44,6 +44,8 @@ export interface McpSession {
 /**
  * Wraps a transport to count requests and bytes into the run's accounting and
  * to learn the negotiated protocol version (the SDK tells transports, not callers).
+ * Over HTTP the fetch counts requests instead (see httpFetch): there a
+ * notification or the end of a session is a request too.
  */
 class MeteredTransport implements Transport {
   onclose?: () => void;
@@ -54,6 +56,7 @@ class MeteredTransport implements Transport {
   constructor(
     private readonly inner: Transport,
     private readonly stats: { requests: number; bytes: number },
+    private readonly countRequests: boolean,
   ) {
     inner.onclose = () => this.onclose?.();
     inner.onerror = (e) => this.onerror?.(e);
@@ -72,7 +75,7 @@ class MeteredTransport implements Transport {
   }
 
   send(message: JSONRPCMessage, options?: Parameters<Transport['send']>[1]): Promise<void> {
-    if ('method' in message && 'id' in message) this.stats.requests += 1;
+    if (this.countRequests && 'method' in message && 'id' in message) this.stats.requests += 1;
     this.stats.bytes += JSON.stringify(message).length;
     return this.inner.send(message, options);
   }
@@ -91,9 +94,22 @@ function targetOf(s: McpSettings): string {
   return s.transport === 'stdio' ? s.command : s.url;
 }
 
-/** The fetch the HTTP transport uses: undici through the app's proxy-aware dispatcher. */
-function proxiedFetch(): FetchLike {
-  return ((url: string | URL, init?: RequestInit) => undiciFetch(url, { ...(init as object), dispatcher: defaultDispatcher() } as never)) as unknown as FetchLike;
+/**
+ * The fetch the HTTP transport uses: undici through the app's proxy-aware
+ * dispatcher, counting every HTTP request into the run's accounting. It does
+ * not open the optional GET stream for server-initiated messages: a sync
+ * declares no client capabilities and lists everything anyway, so what that
+ * stream carries (list_changed, log lines) is of no use and it would cost a
+ * request and a connection held open per run. The SDK takes the 405 as "this
+ * server offers no such stream". A GET that resumes a broken response stream
+ * (Last-Event-ID) still goes out.
+ */
+function httpFetch(stats: { requests: number }): FetchLike {
+  return (async (url: string | URL, init?: RequestInit) => {
+    if ((init?.method ?? 'GET') === 'GET' && !new Headers(init?.headers).has('last-event-id')) return new Response(null, { status: 405, statusText: 'Not opened by Kinexus' });
+    stats.requests += 1;
+    return undiciFetch(url, { ...(init as object), dispatcher: defaultDispatcher() } as never);
+  }) as unknown as FetchLike;
 }
 
 /**
@@ -114,10 +130,10 @@ export async function openMcpSession(ctx: Ctx): Promise<McpSession> {
   } else {
     inner = new StreamableHTTPClientTransport(new URL(s.url), {
       requestInit: token ? { headers: { authorization: `Bearer ${token}` } } : undefined,
-      fetch: proxiedFetch(),
+      fetch: httpFetch(ctx.http.stats),
     });
   }
-  const transport = new MeteredTransport(inner, ctx.http.stats);
+  const transport = new MeteredTransport(inner, ctx.http.stats, s.transport === 'stdio');
   const client = new Client({ name: 'kinexus-desktop', version: VERSION }, { capabilities: {} });
   // The SDK reports stray transport errors here; the request they break reports them too.
   client.onerror = () => undefined;
@@ -175,6 +191,29 @@ export async function openMcpSession(ctx: Ctx): Promise<McpSession> {
     },
     close,
   };
+}
+
+/**
+ * The session one stream uses. Within a run (`ctx.run`) every stream shares
+ * one session, opened by the first stream that asks and closed when the run
+ * ends (after a failure or cancel too), so a run pays the handshake once and a
+ * stdio server is one process per run. Without a run (a connection test) the
+ * stream gets a session of its own, which `release` closes.
+ */
+export async function streamSession(ctx: Ctx): Promise<{ session: McpSession; release(): Promise<void> }> {
+  const run = ctx.run;
+  if (!run) {
+    const session = await openMcpSession(ctx);
+    return { session, release: () => session.close() };
+  }
+  // The session keeps the first stream's ctx; it uses only what all streams of a run share (settings, secrets, signal, accounting).
+  const opening = run.shared('mcp.session', () => {
+    const p = openMcpSession(ctx);
+    // A failed opening has closed what it started; the next stream gets the same classified failure, without a second process.
+    run.onEnd(() => p.then((s) => s.close(), () => undefined));
+    return p;
+  });
+  return { session: await opening, release: async () => undefined };
 }
 
 /** Opens a session, runs `fn`, and closes the session whatever happens. */

@@ -2,7 +2,7 @@ import type { Resource, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { KinexusError } from '../../../shared/errors.ts';
 import type { Batch, ConnectorContext, SourceRecord, StreamSpec } from '../types.ts';
 import { mapResource, mapTool, scrubSecrets } from './map.ts';
-import { openMcpSession, type McpSession } from './session.ts';
+import { streamSession, type McpSession } from './session.ts';
 import type { McpSettings } from './settings.ts';
 
 type Ctx = ConnectorContext<McpSettings>;
@@ -45,11 +45,12 @@ interface CensusSpec<T> {
 /**
  * Lists everything the server offers page by page, one batch per page, and
  * on the last page deletes what the previous complete listing had and this
- * one does not. The server process lives exactly as long as the stream.
+ * one does not. The session is the run's (see streamSession): a stdio server
+ * process lives as long as the run, not just this stream.
  */
 async function* census<T>(ctx: Ctx, state: unknown, spec: CensusSpec<T>): AsyncGenerator<Batch> {
   const before = previousIds(state);
-  const session = await openMcpSession(ctx);
+  const { session, release } = await streamSession(ctx);
   try {
     if (!session.server.capabilities[spec.capability]) {
       ctx.log('info', `${ctx.integrationName} offers no ${spec.capability}${before.length ? `; removing the ${before.length} mirrored before` : ''}`);
@@ -92,7 +93,7 @@ async function* census<T>(ctx: Ctx, state: unknown, spec: CensusSpec<T>): AsyncG
       return;
     }
   } finally {
-    await session.close();
+    await release();
   }
 }
 
