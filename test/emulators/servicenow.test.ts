@@ -116,6 +116,23 @@ describe('listing', () => {
     expect(await names('priorityIN2,4^ORDERBYshort_description')).toEqual(['b', 'd']);
     expect(await names('short_description=a^NQshort_description=d^ORDERBYshort_description')).toEqual(['a', 'd']);
   });
+
+  it('NOT IN leaves rows out, and X-Total-Count counts every row the query matches', async () => {
+    const rs = sn.state.addMany('incident', 5);
+    const res = await get(`/api/now/table/incident?${q({ sysparm_query: `sys_idNOT IN${rs[0]!.sys_id},${rs[1]!.sys_id}^ORDERBYsys_updated_on`, sysparm_fields: 'sys_id', sysparm_limit: 2 })}`);
+    expect(res.body.result.map((r: any) => r.sys_id)).toEqual([rs[2]!.sys_id, rs[3]!.sys_id]);
+    expect(res.headers.get('x-total-count')).toBe('3');
+  });
+
+  it('cuts sysparm_limit to the instance maximum (10,000 unless set lower) and says how many rows match', async () => {
+    sn.state.addMany('incident', 12);
+    sn.state.settings.maxLimit = 5;
+    const res = await get(`/api/now/table/incident?${q({ sysparm_limit: 50, sysparm_fields: 'sys_id' })}`);
+    expect(res.body.result).toHaveLength(5);
+    expect(res.headers.get('x-total-count')).toBe('12');
+    const next = new URL(/<([^>]+)>;rel="next"/.exec(res.headers.get('link')!)![1]!);
+    expect([next.searchParams.get('sysparm_limit'), next.searchParams.get('sysparm_offset')]).toEqual(['5', '5']);
+  });
 });
 
 describe('deletions, rate limits and OAuth', () => {

@@ -22,7 +22,13 @@ export const ServiceNowSettings = z
       .describe('Tables to mirror'),
     authMode: z.enum(['basic', 'oauth']).default('basic').describe('basic: user name and password; oauth: password grant of an OAuth application'),
     clientId: z.string().trim().min(1).optional().describe('OAuth client ID (System OAuth > Application Registry); needed for oauth'),
-    pageSize: z.number().int().min(10, 'at least 10').max(10_000, 'at most 10000').default(1000).describe('Records per request'),
+    pageSize: z
+      .number()
+      .int()
+      .min(10, 'at least 10')
+      .max(10_000, 'at most 10000')
+      .optional()
+      .describe('Records per request; left out, pages are sized to about 4 MB each (at most 10000 records)'),
   })
   .strict()
   .superRefine((s, ctx) => {

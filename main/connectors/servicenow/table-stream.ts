@@ -3,8 +3,9 @@ import { vendorMessage } from '../../http/classify.ts';
 import type { HttpResponse } from '../../http/client.ts';
 import type { Batch, ConnectorContext, StreamSpec } from '../types.ts';
 import { snGet } from './auth.ts';
+import { auditCursor, auditDeletions, type AuditCursor } from './audit.ts';
 import { glideUtc } from './glide-time.ts';
-import { absorb, keyset, keysetQuery, type Keyset } from './keyset.ts';
+import { absorb, hasMore, keyset, keysetQuery, type Keyset } from './keyset.ts';
 import { mapRow, valueOf, type SnRow } from './map.ts';
 import type { ServiceNowSettings } from './spec.ts';
 
@@ -20,24 +21,54 @@ const SYSTEM = ['sys_id', 'sys_updated_on', 'sys_created_on', 'sys_created_by', 
 const TITLES: Record<string, string> = { incident: 'Incidents', change_request: 'Change requests', kb_knowledge: 'Knowledge articles', problem: 'Problems', sc_req_item: 'Requested items' };
 const KINDS: Record<string, string> = { kb_knowledge: 'kb_article' };
 
-const CENSUS_PAGE = 5000;
+/** sys_id only: the largest page the Table API serves by default is still small. */
+const CENSUS_PAGE = 10_000;
 /** Without read access to sys_audit_delete the census is the only way to see deletions. */
 const CENSUS_EVERY_MS = { withAudit: 24 * 3600_000, withoutAudit: 3600_000 };
-const AUDIT_RECHECK_MS = 24 * 3600_000;
+
+/**
+ * Page sizes. A page keeps about 2.7 times its response size alive while it
+ * is stored (text, rows and records; measured with
+ * bench/requests/servicenow-page-size.ts), and the engine reads one page ahead.
+ * 10,000 rows, the most the Table API serves by default, are 12 MB of
+ * incidents with one-line descriptions and 36 MB with real-length ones (34 and
+ * 94 MB alive): too much for a tray app. So, unless the settings fix a size,
+ * pages aim at PAGE_BYTES: the first page of a table is a guess, later ones
+ * are sized from the bytes per row seen so far.
+ */
+const PAGE_BYTES = 4 * 1024 * 1024;
+const MIN_LIMIT = 100;
+const MAX_LIMIT = 10_000;
 
 interface TableState {
   list: Keyset;
-  audit: Keyset & { readable: boolean | null; checkedAt: string | null };
+  audit: AuditCursor;
   census: { lastAt: string | null };
+  /** Response bytes per row of the last page read (for sizing the next page). */
+  rowBytes: number | null;
 }
 
 function initial(state: unknown): TableState {
   const s = (state ?? {}) as Partial<TableState>;
   return {
     list: keyset(s.list),
-    audit: { ...keyset(s.audit), readable: s.audit?.readable ?? null, checkedAt: s.audit?.checkedAt ?? null },
+    audit: auditCursor(s.audit),
     census: { lastAt: s.census?.lastAt ?? null },
+    rowBytes: typeof s.rowBytes === 'number' && s.rowBytes > 0 ? s.rowBytes : null,
   };
+}
+
+/** sysparm_limit of the next listing page (see PAGE_BYTES). */
+function limitFor(ctx: Ctx, table: string, st: TableState): number {
+  if (ctx.settings.pageSize) return ctx.settings.pageSize;
+  // Knowledge articles and tables read whole can have long HTML bodies: a smaller first guess.
+  if (st.rowBytes === null) return FIELDS[table] && table !== 'kb_knowledge' ? 1000 : 250;
+  return Math.max(MIN_LIMIT, Math.min(MAX_LIMIT, Math.floor(PAGE_BYTES / st.rowBytes)));
+}
+
+/** The fields asked for of a table: the well-known tables' list, else every field (undefined). */
+export function fieldsOf(table: string): string | undefined {
+  return FIELDS[table] ? [...SYSTEM, ...FIELDS[table]].join(',') : undefined;
 }
 
 function origin(ctx: Ctx): string {
@@ -65,59 +96,35 @@ function tableError(ctx: Ctx, table: string, res: HttpResponse): KinexusError {
 
 /** Changed records, oldest change first, keyset-paged on sys_updated_on + sys_id. */
 async function* listChanges(ctx: Ctx, table: string, st: TableState): AsyncGenerator<Batch> {
-  const fields = FIELDS[table] ? [...SYSTEM, ...FIELDS[table]].join(',') : undefined;
+  const fields = fieldsOf(table);
   const kind = KINDS[table] ?? table;
   for (;;) {
+    const limit = limitFor(ctx, table, st);
     const res = await snGet(
       ctx,
       `/api/now/table/${table}`,
-      { sysparm_query: keysetQuery(st.list, 'sys_updated_on', ''), sysparm_display_value: 'all', sysparm_exclude_reference_link: 'true', sysparm_fields: fields, sysparm_limit: ctx.settings.pageSize },
+      { sysparm_query: keysetQuery(st.list, 'sys_updated_on', ''), sysparm_display_value: 'all', sysparm_exclude_reference_link: 'true', sysparm_fields: fields, sysparm_limit: limit },
       [400, 403],
     );
     if (res.status === 400 || res.status === 403) throw tableError(ctx, table, res);
     // Deletions are read from the instance's own clock on, with a minute of slack.
     if (st.audit.ts === null) st.audit.ts = glideUtc((Date.parse(res.headers.date ?? '') || ctx.now().getTime()) - 60_000);
     const page = rows(res, table);
+    // UTF-16 length stands in for bytes: close enough for sizing, and free.
+    if (page.length > 0) st.rowBytes = Math.ceil(res.text.length / page.length);
     let failed = 0;
+    const total = res.headers['x-total-count'];
+    // X-Total-Count ends the listing on its last page, even a full one: no empty page to ask for.
     const { fresh, done } = absorb(st.list, page, (r) => {
       const id = valueOf(r, 'sys_id');
       const ts = valueOf(r, 'sys_updated_on');
       if (id && ts) return { id, ts };
       failed++;
       return null;
-    }, ctx.settings.pageSize);
+    }, hasMore(page.length, limit, total));
     if (failed) ctx.log('warn', `${table}: ${failed} rows without sys_id or sys_updated_on were skipped`);
-    const total = res.headers['x-total-count'];
     ctx.log('debug', `${table}: ${fresh.length} changed records in this page${total ? ` (${total} match the query)` : ''}`);
     yield { records: fresh.map((r) => mapRow(origin(ctx), table, kind, r)), failed, state: structuredClone(st) };
-    if (done) return;
-  }
-}
-
-/** Deleted records from sys_audit_delete, when this user may read it. */
-async function* auditDeletions(ctx: Ctx, table: string, st: TableState): AsyncGenerator<Batch> {
-  const a = st.audit;
-  const now = ctx.now().getTime();
-  if (a.readable === false && a.checkedAt && now - Date.parse(a.checkedAt) < AUDIT_RECHECK_MS) return;
-  for (;;) {
-    const res = await snGet(ctx, '/api/now/table/sys_audit_delete', { sysparm_query: keysetQuery(a, 'sys_created_on', `tablename=${table}`), sysparm_fields: 'sys_id,documentkey,sys_created_on', sysparm_limit: ctx.settings.pageSize }, [403]);
-    if (res.status === 403) {
-      if (a.readable !== false) ctx.log('info', `${table}: this user may not read sys_audit_delete; deletions are found by a sys_id check every hour instead`);
-      a.readable = false;
-      a.checkedAt = new Date(now).toISOString();
-      yield { records: [], state: structuredClone(st) };
-      return;
-    }
-    a.readable = true;
-    a.checkedAt = new Date(now).toISOString();
-    const { fresh, done } = absorb(a, rows(res, 'sys_audit_delete'), (r) => {
-      const id = valueOf(r, 'sys_id');
-      const ts = valueOf(r, 'sys_created_on');
-      return id && ts ? { id, ts } : null;
-    }, ctx.settings.pageSize);
-    const deletedIds = fresh.map((r) => valueOf(r, 'documentkey')).filter((x): x is string => !!x);
-    if (deletedIds.length) ctx.log('info', `${table}: ${deletedIds.length} records were deleted on ServiceNow`);
-    yield { records: [], deletedIds, state: structuredClone(st) };
     if (done) return;
   }
 }
@@ -147,7 +154,8 @@ async function* census(ctx: Ctx, table: string, st: TableState): AsyncGenerator<
       const id = valueOf(r, 'sys_id');
       if (id) seen.add(id);
     }
-    if (page.length < CENSUS_PAGE) break;
+    // The count, not a short page, says the listing is complete: an instance that serves fewer rows than asked must not look like mass deletion.
+    if (page.length === 0 || !hasMore(page.length, CENSUS_PAGE, res.headers['x-total-count'])) break;
     after = valueOf(page[page.length - 1]!, 'sys_id');
   }
   const gone = (ctx.knownIds?.() ?? []).filter((id) => !seen.has(id));
@@ -163,9 +171,11 @@ export function tableStream(table: string): StreamSpec<ServiceNowSettings> {
     title: TITLES[table] ?? `Table ${table}`,
     kind: KINDS[table] ?? table,
     async *read(ctx, state) {
+      // A first sync has stored nothing that could have been deleted: it asks no deletion question.
+      const first = state === null || state === undefined;
       const st = initial(state);
       yield* listChanges(ctx, table, st);
-      yield* auditDeletions(ctx, table, st);
+      if (!first) yield* auditDeletions(ctx, table, st.audit, () => structuredClone(st));
       yield* census(ctx, table, st);
     },
   };

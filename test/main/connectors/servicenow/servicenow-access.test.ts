@@ -46,15 +46,15 @@ describe('ServiceNow credentials, limits and settings', () => {
     expect(run.error!.message).toMatch(/^ServiceNow rate limit reached/);
     const retryAt = Date.parse(run.error!.retryAt!);
     expect(retryAt - Date.now()).toBeGreaterThan(120_000);
-    // The three pages it could read are kept (each page after the first re-reads its boundary record)...
-    expect(countByKind(fx.core)).toEqual({ incident: 28 });
+    // The three pages it could read are kept (each page leaves out the records already stored)...
+    expect(countByKind(fx.core)).toEqual({ incident: 30 });
     const health = (await fx.core.invoke('health.list', {})).find((h) => h.integrationId === fx!.id)!;
     expect(health.state).toBe('rate_limited');
     // ...and once the admin lifts the rule the next run resumes after them: nothing is read twice as new.
     fx.sn.state.rateRules.length = 0;
     const next = await syncNow(fx.core, fx.id);
     expect(next.status).toBe('succeeded');
-    expect(next.counts).toMatchObject({ added: 12 + 8, updated: 0 });
+    expect(next.counts).toMatchObject({ added: 10 + 8, updated: 0 });
     expect(countByKind(fx.core)).toEqual({ incident: 40, kb_article: 8 });
   });
 
@@ -124,6 +124,9 @@ describe('ServiceNow credentials, limits and settings', () => {
     expect(await bad({ instanceUrl: 'https://acme.service-now.com', username: 'x', authMode: 'oauth' })).toMatchObject({ field: 'settings.clientId' });
     expect(await bad({ instanceUrl: 'https://acme.service-now.com', username: 'x', tables: ['incident', 'incident'] })).toMatchObject({ field: 'settings.tables' });
     const ok = await fx.core.invoke('connectors.validateSettings', { connector: 'servicenow', settings: { instanceUrl: 'https://acme.service-now.com', username: 'x' } });
-    expect(ok.settings).toMatchObject({ tables: ['incident', 'change_request', 'kb_knowledge'], authMode: 'basic', pageSize: 1000 });
+    expect(ok.settings).toMatchObject({ tables: ['incident', 'change_request', 'kb_knowledge'], authMode: 'basic' });
+    // Left out, pages are sized by bytes; a fixed size stays possible.
+    expect(ok.settings).not.toHaveProperty('pageSize');
+    expect(await bad({ instanceUrl: 'https://acme.service-now.com', username: 'x', pageSize: 20_000 })).toMatchObject({ field: 'settings.pageSize' });
   });
 });

@@ -40,17 +40,70 @@ describe('ServiceNow sync end to end against the emulator', () => {
     console.log(`servicenow: full sync of 60 records in 3 tables used ${run.requests} requests`);
   });
 
-  it('an incremental sync with no changes adds and updates nothing, one request per table', async () => {
+  it('a full sync asks each table once when it fits a page, and asks nothing about deletions', async () => {
+    fx = await snFixture({ seed: (sn) => seedDefault(sn) });
+    const run = await syncNow(fx.core, fx.id);
+    expect(run.status).toBe('succeeded');
+    expect(fx.sn.requests.countsByRoute()).toEqual({ 'GET /api/now/table/incident': 1, 'GET /api/now/table/change_request': 1, 'GET /api/now/table/kb_knowledge': 1 });
+  });
+
+  it('an incremental sync with no changes adds and updates nothing: one request per table, plus one deletion check', async () => {
     fx = await snFixture({ seed: (sn) => seedDefault(sn) });
     await syncNow(fx.core, fx.id);
     fx.sn.requests.clear();
     const run = await syncNow(fx.core, fx.id);
     expect(run.status).toBe('succeeded');
     expect(run.counts).toMatchObject({ added: 0, updated: 0, deleted: 0 });
-    // The user may not read sys_audit_delete (checked once a day), so only the three listings.
+    // One sys_audit_delete question for all three tables: this user may not read it (403)…
+    expect(fx.sn.requests.total).toBe(4);
+    expect(fx.sn.requests.find({ path: '/api/now/table/sys_audit_delete' }).map((e) => [e.status, e.query.sysparm_query?.split('^')[0]])).toEqual([[403, 'tablenameINincident,change_request,kb_knowledge']]);
+    // …and the listings left out what was already stored: they answered nothing.
+    for (const e of fx.sn.requests.find({ path: /^\/api\/now\/table\/(incident|change_request|kb_knowledge)\?/ })) expect(e.query.sysparm_query).toMatch(/\^sys_idNOT IN[0-9a-f]{32}/);
+    // …so the next idle sync asks only the three listings (sys_audit_delete is asked again in a day).
+    fx.sn.requests.clear();
+    const again = await syncNow(fx.core, fx.id);
+    expect(again.counts).toMatchObject({ added: 0, updated: 0, deleted: 0 });
     expect(fx.sn.requests.total).toBe(3);
-    expect(run.requests).toBe(3);
-    console.log(`servicenow: idle incremental sync used ${run.requests} requests (3 tables, no audit access)`);
+    expect(again.requests).toBe(3);
+    console.log(`servicenow: idle incremental sync used ${run.requests}, then ${again.requests} requests (3 tables, no audit access)`);
+  });
+
+  it('stops paging at X-Total-Count: no empty last page, no page for the overlap', async () => {
+    // 60 records at 20 a page: three pages, the last one full.
+    fx = await snFixture({ tables: ['incident'], pageSize: 20, seed: (sn) => sn.state.addMany('incident', 60) });
+    const run = await syncNow(fx.core, fx.id);
+    expect(run.status).toBe('succeeded');
+    expect(countByKind(fx.core)).toEqual({ incident: 60 });
+    expect(fx.sn.requests.find({ path: '/api/now/table/incident' }).map((e) => e.status)).toEqual([200, 200, 200]);
+  });
+
+  it('reads everything from an instance that serves fewer rows than asked for, and deletes nothing for it', async () => {
+    fx = await snFixture({ tables: ['incident'], pageSize: 100, seed: (sn) => sn.state.addMany('incident', 60) });
+    // An instance whose administrator capped the page at 25 rows: a short page is not the end.
+    fx.sn.state.settings.maxLimit = 25;
+    const run = await syncNow(fx.core, fx.id);
+    expect(run.status).toBe('succeeded');
+    expect(countByKind(fx.core)).toEqual({ incident: 60 });
+    expect(fx.sn.requests.count({ path: '/api/now/table/incident' })).toBe(3);
+    // The hourly sys_id check pages the same way: nothing looks deleted.
+    fx.clock.offsetMs = 61 * 60_000;
+    const later = await syncNow(fx.core, fx.id);
+    expect(later.status).toBe('succeeded');
+    expect(later.counts.deleted).toBe(0);
+    expect(countByKind(fx.core)).toEqual({ incident: 60 });
+  });
+
+  it('without a page size setting, sizes pages by bytes: larger pages for small rows, all records once', async () => {
+    fx = await snFixture({ tables: ['incident'], seed: (sn) => seedDefault(sn, { incident: 3000, change_request: 0, kb_knowledge: 0 }) });
+    const run = await syncNow(fx.core, fx.id);
+    expect(run.status).toBe('succeeded');
+    expect(run.counts).toMatchObject({ added: 3000, updated: 0 });
+    const limits = fx.sn.requests.find({ path: '/api/now/table/incident' }).map((e) => Number(e.query.sysparm_limit));
+    // A first guess of 1,000, then a page of about 4 MB (these rows are ~1.2 kB): two requests, not three.
+    expect(limits).toHaveLength(2);
+    expect(limits[0]).toBe(1000);
+    expect(limits[1]).toBeGreaterThan(2000);
+    expect(limits[1]).toBeLessThanOrEqual(10_000);
   });
 
   it('picks up a change made right after the last sync, whatever the user time zone', async () => {
@@ -113,12 +166,49 @@ describe('ServiceNow sync end to end against the emulator', () => {
     const run = await syncNow(fx.core, fx.id);
     expect(run.counts).toMatchObject({ added: 0, updated: 0, deleted: 3 });
     expect(countByKind(fx.core)).toEqual({ incident: 38, change_request: 11, kb_article: 8 });
-    expect(fx.sn.requests.count({ path: '/api/now/table/sys_audit_delete' })).toBeGreaterThan(0);
+    // One question to sys_audit_delete for the three tables.
+    expect(fx.sn.requests.count({ path: '/api/now/table/sys_audit_delete' })).toBe(1);
     fx.sn.requests.clear();
     const idle = await syncNow(fx.core, fx.id);
     expect(idle.counts).toMatchObject({ added: 0, updated: 0, deleted: 0 });
     console.log(`servicenow: idle incremental sync with audit access used ${idle.requests} requests (3 tables)`);
-    expect(idle.requests).toBe(6);
+    expect(idle.requests).toBe(4);
+    // A deletion made after that is still found by the next sync.
+    const kb = fx.sn.state.list('kb_knowledge')[0]!;
+    fx.sn.state.advance(30_000);
+    fx.sn.state.delete('kb_knowledge', kb.sys_id);
+    const next = await syncNow(fx.core, fx.id);
+    expect(next.counts).toMatchObject({ deleted: 1 });
+    expect(countByKind(fx.core)).toEqual({ incident: 38, change_request: 11, kb_article: 7 });
+  });
+
+  it('a table whose stream failed catches up on deletions it missed, then shares the one deletion check again', async () => {
+    fx = await snFixture({ roles: ['itil', 'admin'], tables: ['incident', 'change_request'], seed: (sn) => seedDefault(sn) });
+    await syncNow(fx.core, fx.id);
+    const [chg1, chg2] = fx.sn.state.list('change_request');
+    const inc = fx.sn.state.list('incident')[0]!;
+    fx.sn.state.advance(30_000);
+    fx.sn.state.delete('change_request', chg1!.sys_id);
+    fx.sn.state.advance(30_000);
+    fx.sn.state.delete('incident', inc.sys_id);
+    // The change request listing fails this time: its deletion check does not run.
+    fx.sn.faults.failNext(1, { status: 403, match: '/api/now/table/change_request' });
+    const failed = await syncNow(fx.core, fx.id);
+    expect(failed.status).toBe('failed');
+    expect(failed.counts.deleted).toBe(1);
+    fx.sn.state.advance(30_000);
+    fx.sn.state.delete('change_request', chg2!.sys_id);
+    fx.sn.requests.clear();
+    const next = await syncNow(fx.core, fx.id);
+    expect(next.status).toBe('succeeded');
+    // Both deletions of change requests are found, the older one by the table's own catch-up question.
+    expect(next.counts.deleted).toBe(2);
+    expect(countByKind(fx.core)).toEqual({ incident: 39, change_request: 10 });
+    expect(fx.sn.requests.count({ path: '/api/now/table/sys_audit_delete' })).toBe(2);
+    fx.sn.requests.clear();
+    const idle = await syncNow(fx.core, fx.id);
+    expect(idle.counts).toMatchObject({ added: 0, updated: 0, deleted: 0 });
+    expect(fx.sn.requests.count({ path: '/api/now/table/sys_audit_delete' })).toBe(1);
   });
 
   it('without access to sys_audit_delete, finds deletions with an hourly sys_id check', async () => {
