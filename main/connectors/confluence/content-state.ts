@@ -17,17 +17,19 @@ export type SpaceCursor = z.infer<typeof SpaceCursor>;
 export const ContentState = z.object({
   v: z.literal(1),
   spaces: z.record(z.string(), SpaceCursor),
-  /** Ids mirrored so far (atlassian-id-set encoding), for the deletion census. */
-  known: z.string(),
   lastCensusAt: z.number().nullable(),
   /** The site's /wiki base, from `_links.base`, for building page URLs. */
   wikiBase: z.string().nullable(),
 });
 export type ContentState = z.infer<typeof ContentState>;
 
-/** The state to resume from; anything unreadable starts over. */
+/**
+ * The state to resume from; anything unreadable starts over. The ids the
+ * census compares against are the mirror's own (ctx.knownIds), not kept here:
+ * an older state's `known` list is dropped on reading.
+ */
 export function loadContentState(raw: unknown): { state: ContentState; fresh: boolean } {
   const parsed = ContentState.safeParse(raw);
   if (parsed.success) return { state: structuredClone(parsed.data), fresh: false };
-  return { state: { v: 1, spaces: {}, known: '', lastCensusAt: null, wikiBase: null }, fresh: true };
+  return { state: { v: 1, spaces: {}, lastCensusAt: null, wikiBase: null }, fresh: true };
 }

@@ -9,13 +9,12 @@
  */
 import { KinexusError } from '../../../shared/errors.ts';
 import { atlassianRequest } from '../atlassian-http.ts';
-import { decodeIds, encodeIds } from '../atlassian-id-set.ts';
 import type { Batch, SourceRecord, StreamSpec } from '../types.ts';
 import { findDeletedContent } from './census.ts';
 import { loadContentState, type SpaceCursor } from './content-state.ts';
 import { mapContent, modifiedAt, type ConfContentJson } from './map.ts';
 import type { ConfluenceSettings } from './settings.ts';
-import { resolveSpaces, spaceMissing, type ConfluenceCtx } from './spaces.ts';
+import { lookUpSpacesAgain, resolveConfiguredSpaces, spaceMissing, type ConfluenceCtx } from './spaces.ts';
 
 const LIMIT = 250;
 const OVERLAP_MS = 2 * 60_000;
@@ -47,11 +46,10 @@ function nextUrl(link: string | undefined, body: { _links?: { next?: string } })
 function readContent(kind: Kind) {
   return async function* read(ctx: ConfluenceCtx, raw: unknown): AsyncGenerator<Batch> {
     const { state: st, fresh } = loadContentState(raw);
-    const known = decodeIds(st.known);
     const keys = ctx.settings.spaces;
     const now = ctx.now().getTime();
     const problems: KinexusError[] = [];
-    const snapshot = () => ({ ...st, spaces: structuredClone(st.spaces), known: encodeIds(known) });
+    const snapshot = () => ({ ...st, spaces: structuredClone(st.spaces) });
     if (fresh) st.lastCensusAt = now;
     const dropped = Object.keys(st.spaces).filter((k) => !keys.includes(k));
     if (dropped.length) {
@@ -60,9 +58,13 @@ function readContent(kind: Kind) {
     }
     const unresolved = keys.filter((k) => !st.spaces[k]);
     if (unresolved.length) {
-      const { found, missing } = await resolveSpaces(ctx, unresolved);
-      for (const s of found) st.spaces[s.key] = { id: s.id, watermark: null, next: null, pendingMax: null, stopAt: null };
-      for (const k of missing) problems.push(spaceMissing(k));
+      // One lookup per run serves both streams (a first sync of pages and blog posts asks once).
+      const { found } = await resolveConfiguredSpaces(ctx);
+      for (const k of unresolved) {
+        const s = found.find((f) => f.key === k);
+        if (s) st.spaces[k] = { id: s.id, watermark: null, next: null, pendingMax: null, stopAt: null };
+        else problems.push(spaceMissing(k));
+      }
     }
 
     /** One space's listing, newest change first, from its saved position. */
@@ -81,13 +83,8 @@ function readContent(kind: Kind) {
         const deletedIds: string[] = [];
         for (const r of fresh) {
           c.pendingMax = laterIso(c.pendingMax, modifiedAt(r));
-          if (r.status === 'trashed' || r.status === 'deleted') {
-            deletedIds.push(String(r.id));
-            known.delete(String(r.id));
-          } else {
-            records.push(mapContent(r, kind, key, st.wikiBase));
-            known.add(String(r.id));
-          }
+          if (r.status === 'trashed' || r.status === 'deleted') deletedIds.push(String(r.id));
+          else records.push(mapContent(r, kind, key, st.wikiBase));
         }
         const next = nextUrl(res.headers.link, body);
         if (next && fresh.length === body.results.length) c.next = next;
@@ -103,15 +100,30 @@ function readContent(kind: Kind) {
       }
     }
 
+    const notFound = (err: unknown) => err instanceof KinexusError && err.code === 'not_found';
     for (const key of keys) {
       const c = st.spaces[key];
       if (!c) continue;
       try {
         yield* readSpace(key, c);
       } catch (err) {
-        if (!(err instanceof KinexusError) || err.code !== 'not_found') throw err;
-        // Deleted, or no longer visible: look the key up again next time.
+        if (!notFound(err)) throw err;
         delete st.spaces[key];
+        // The key may live on under a new id (the space was re-created or restored): ask once more.
+        const moved = (await lookUpSpacesAgain(ctx)).found.find((s) => s.key === key && s.id !== c.id);
+        if (moved) {
+          ctx.log('info', `Confluence space ${key} has a new id (${c.id} → ${moved.id}); reading it again`);
+          const fresh: SpaceCursor = { id: moved.id, watermark: null, next: null, pendingMax: null, stopAt: null };
+          st.spaces[key] = fresh;
+          try {
+            yield* readSpace(key, fresh);
+            continue;
+          } catch (again) {
+            if (!notFound(again)) throw again;
+            delete st.spaces[key];
+          }
+        }
+        // Deleted, or no longer visible: the key is looked up again next time.
         problems.push(spaceMissing(key));
         yield { records: [], state: snapshot() };
       }
@@ -120,9 +132,9 @@ function readContent(kind: Kind) {
 
     const due = st.lastCensusAt === null || now - st.lastCensusAt >= CENSUS_EVERY_MS;
     if (due && problems.length === 0) {
+      // What the mirror holds for this stream (the engine counts a batch still being stored).
+      const known = new Set(ctx.knownIds?.() ?? []);
       const result = await findDeletedContent(ctx, kind, Object.values(st.spaces).map((s) => s.id), known);
-      known.clear();
-      for (const id of result.alive) known.add(id);
       st.lastCensusAt = now;
       ctx.log('info', `Deletion check: ${result.alive.size} ${kind === 'page' ? 'pages' : 'blog posts'} in Confluence, ${result.deleted.length} gone`, { deleted: result.deleted.length });
       yield { records: [], deletedIds: result.deleted, state: snapshot() };

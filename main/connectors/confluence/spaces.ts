@@ -33,6 +33,36 @@ export async function resolveSpaces(ctx: ConfluenceCtx, keys: string[]): Promise
   return { found, missing: keys.filter((k) => !found.some((s) => s.key === k)) };
 }
 
+type Lookup = Promise<{ found: SpaceRef[]; missing: string[] }>;
+
+/** A lookup of every configured key made once per sync run under `key` (ctx.run); a failed one is not kept. */
+function oncePerRun(ctx: ConfluenceCtx, key: string): Lookup {
+  if (!ctx.run) return resolveSpaces(ctx, ctx.settings.spaces);
+  const slot = ctx.run.shared(key, () => ({ lookup: null as Lookup | null }));
+  if (!slot.lookup) {
+    const lookup = resolveSpaces(ctx, ctx.settings.spaces);
+    slot.lookup = lookup;
+    lookup.catch(() => {
+      if (slot.lookup === lookup) slot.lookup = null;
+    });
+  }
+  return slot.lookup;
+}
+
+/** The configured keys' ids, looked up once per sync run: the pages and blogposts streams share the answer. */
+export function resolveConfiguredSpaces(ctx: ConfluenceCtx): Lookup {
+  return oncePerRun(ctx, 'confluence.spaces');
+}
+
+/**
+ * The configured keys looked up again after a stored space id answered 404
+ * (the space was deleted, or re-created or restored under a new id): once per
+ * run however many streams and spaces hit it, and never the earlier answer.
+ */
+export function lookUpSpacesAgain(ctx: ConfluenceCtx): Lookup {
+  return oncePerRun(ctx, 'confluence.spaces.again');
+}
+
 /** The error for a configured space that Confluence does not show this account. */
 export function spaceMissing(key: string): KinexusError {
   return new KinexusError('config', `Confluence space ${key} does not exist, or this account cannot view it.`, { action: `Open the Confluence settings and fix or remove ${key}, or ask a space admin for view access`, field: 'spaces' });

@@ -23,12 +23,16 @@ export async function listIssueIds(ctx: JiraCtx, jql: string): Promise<{ ids: Se
 }
 
 /**
- * Ids that are gone: known ids no project listing has. Null when a project
- * could not be listed (deleting its issues on a failed listing would empty
- * the mirror). A listing of several pages can skip ids when issues change
- * while it pages, so what looks deleted is checked by a second listing.
+ * Ids that are gone: ids the mirror holds for the stream (ctx.knownIds) that
+ * no project listing has. Null when a project could not be listed (deleting
+ * its issues on a failed listing would empty the mirror); an anonymous answer
+ * never gets here (atlassianRequest makes it an auth error). A listing of
+ * several pages can skip ids when issues change while it pages, so what looks
+ * deleted is checked by a second listing.
  */
-export async function findDeleted(ctx: JiraCtx, projects: string[], known: Set<string>): Promise<{ deleted: string[]; alive: Set<string> } | null> {
+export async function findDeleted(ctx: JiraCtx, projects: string[]): Promise<{ deleted: string[]; alive: Set<string> } | null> {
+  // The mirror's ids as the census starts (the engine counts a batch it is still storing).
+  const known = ctx.knownIds?.() ?? [];
   const listAll = async () => {
     const alive = new Set<string>();
     let multiPage = false;
@@ -41,7 +45,7 @@ export async function findDeleted(ctx: JiraCtx, projects: string[], known: Set<s
   };
   try {
     const first = await listAll();
-    let deleted = [...known].filter((id) => !first.alive.has(id));
+    let deleted = known.filter((id) => !first.alive.has(id));
     if (deleted.length > 0 && first.multiPage) {
       const second = await listAll();
       deleted = deleted.filter((id) => !second.alive.has(id));

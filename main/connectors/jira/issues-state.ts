@@ -10,8 +10,6 @@ export const IssuesState = z.object({
   scope: z.object({ projects: z.array(z.string()), jql: z.string().nullable() }),
   /** Epoch ms; null until a first full read has finished a page. */
   since: z.number().nullable(),
-  /** Ids of the issues mirrored so far (atlassian-id-set encoding), for the deletion census. */
-  known: z.string(),
   /** Epoch ms of the last census (or of the first full read, which needs none). */
   lastCensusAt: z.number().nullable(),
   /** Browsable site root (the api.atlassian.com gateway has none of its own). */
@@ -19,9 +17,13 @@ export const IssuesState = z.object({
 });
 export type IssuesState = z.infer<typeof IssuesState>;
 
-/** The state to resume from; anything unreadable (older format, corruption) starts over. */
+/**
+ * The state to resume from; anything unreadable (older format, corruption)
+ * starts over. The census compares against the mirror's own ids
+ * (ctx.knownIds), so an older state's `known` list is dropped on reading.
+ */
 export function loadIssuesState(raw: unknown): { state: IssuesState; fresh: boolean } {
   const parsed = IssuesState.safeParse(raw);
   if (parsed.success) return { state: structuredClone(parsed.data), fresh: false };
-  return { state: { v: 1, scope: { projects: [], jql: null }, since: null, known: '', lastCensusAt: null, siteBase: null }, fresh: true };
+  return { state: { v: 1, scope: { projects: [], jql: null }, since: null, lastCensusAt: null, siteBase: null }, fresh: true };
 }

@@ -19,7 +19,6 @@
  */
 import { KinexusError } from '../../../shared/errors.ts';
 import { atlassianRequest } from '../atlassian-http.ts';
-import { decodeIds, encodeIds } from '../atlassian-id-set.ts';
 import { isGatewayBase } from '../atlassian-site.ts';
 import type { Batch, SourceRecord } from '../types.ts';
 import { findDeleted, listIssueIds } from './census.ts';
@@ -59,7 +58,6 @@ async function siteBaseOf(ctx: JiraCtx): Promise<string | null> {
 /** Reads the issues stream from `raw` state; see the file comment for the paging. */
 export async function* readIssues(ctx: JiraCtx, raw: unknown): AsyncGenerator<Batch> {
   const { state: st, fresh } = loadIssuesState(raw);
-  const known = decodeIds(st.known);
   const extra = ctx.settings.jql;
   const prev = st.scope;
   const origSince = st.since;
@@ -83,7 +81,7 @@ export async function* readIssues(ctx: JiraCtx, raw: unknown): AsyncGenerator<Ba
   let q: number | null = st.since === null ? null : st.since - OVERLAP_MS;
   /** Ids of the issues read with `updated` exactly at the bound `q`. */
   let tail: string[] = [];
-  const snapshot = () => ({ ...st, known: encodeIds(known) });
+  const snapshot = () => structuredClone(st);
 
   /** A search over the effective projects; projects Jira says do not exist are dropped and reported. */
   const search = async (build: (scope: string) => SearchRequest): Promise<SearchPage> => {
@@ -118,7 +116,6 @@ export async function* readIssues(ctx: JiraCtx, raw: unknown): AsyncGenerator<Ba
     const out: SourceRecord[] = [];
     for (const issue of issues) {
       out.push(mapIssue(issue, st.siteBase, await completeComments(ctx, issue)));
-      known.add(String(issue.id));
     }
     return out;
   };
@@ -193,10 +190,8 @@ export async function* readIssues(ctx: JiraCtx, raw: unknown): AsyncGenerator<Ba
 
   const censusDue = st.lastCensusAt === null || now - st.lastCensusAt >= CENSUS_EVERY_MS;
   if (censusDue && problems.length === 0) {
-    const result = await findDeleted(ctx, projects, known);
+    const result = await findDeleted(ctx, projects);
     if (result) {
-      known.clear();
-      for (const id of result.alive) known.add(id);
       st.lastCensusAt = now;
       ctx.log('info', `Deletion check: ${result.alive.size} issues in Jira, ${result.deleted.length} gone`, { deleted: result.deleted.length });
       yield { records: [], deletedIds: result.deleted, state: snapshot() };

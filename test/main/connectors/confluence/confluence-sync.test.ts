@@ -22,9 +22,10 @@ describe('Confluence sync end to end against the emulator', () => {
     const run = await syncNow(fx.core, fx.id);
     expect(run.status).toBe('succeeded');
     expect(countByKind(fx.core)).toEqual({ page: 521, blogpost: 30 });
-    // One space lookup per stream, then 3 pages of 250 pages and 1 of blog posts.
-    expect(fx.conf.requests.countsByRoute()).toMatchObject({ 'GET /wiki/api/v2/spaces': 2, [`GET /wiki/api/v2/spaces/${fx.conf.state.spaces.get('ENG')!.id}/pages`]: 3 });
-    expect(run.requests).toBe(6);
+    // One space lookup for both streams, then 3 pages of 250 pages and 1 of blog posts.
+    const eng = fx.conf.state.spaces.get('ENG')!.id;
+    expect(fx.conf.requests.countsByRoute()).toEqual({ 'GET /wiki/api/v2/spaces': 1, [`GET /wiki/api/v2/spaces/${eng}/pages`]: 3, [`GET /wiki/api/v2/spaces/${eng}/blogposts`]: 1 });
+    expect(run.requests).toBe(5);
     const hits = await fx.core.invoke('records.search', { q: 'helm rollback payments' });
     expect(hits.hits.map((h) => h.externalId)).toEqual([page.id]);
     const full = await fx.core.invoke('records.get', { id: hits.hits[0]!.id });
@@ -135,6 +136,47 @@ describe('Confluence sync end to end against the emulator', () => {
     expect(run.status).toBe('succeeded');
     expect(run.counts.added).toBe(300);
     expect(fx.conf.requests.find({ path: /^\/ex\/confluence\/[^/]+\/wiki\/api\/v2\/spaces\/\d+\/pages/ })).toHaveLength(2);
+  });
+
+  it('a space whose id changed is looked up again at once, one lookup for both streams; nothing lost or doubled', async () => {
+    fx = await confluenceFixture();
+    fx.conf.state.addMany('ENG', 40);
+    fx.conf.state.addMany('ENG', 6, { type: 'blogpost' });
+    await syncNow(fx.core, fx.id);
+    // The space is restored under a new id: the stored id answers 404.
+    fx.conf.state.spaces.get('ENG')!.id = '7770001';
+    fx.conf.state.addMany('ENG', 2);
+    fx.conf.requests.clear();
+    const run = await syncNow(fx.core, fx.id);
+    expect(run.status).toBe('succeeded');
+    expect(run.counts).toMatchObject({ added: 2, deleted: 0 });
+    expect(countByKind(fx.core)).toEqual({ page: 42, blogpost: 6 });
+    expect(fx.conf.requests.count({ path: '/wiki/api/v2/spaces' })).toBe(1);
+    // From then on the new id is kept: an idle sync is one request per stream again.
+    fx.conf.requests.clear();
+    const idle = await syncNow(fx.core, fx.id);
+    expect(idle.counts).toMatchObject({ added: 0, updated: 0, deleted: 0 });
+    expect(idle.requests).toBe(2);
+  });
+
+  it('keeps no id list in the stream state; the daily census still finds deletions, also from a state an older version wrote', async () => {
+    fx = await confluenceFixture({ streams: ['pages'] });
+    const pages = fx.conf.state.addMany('ENG', 600);
+    await syncNow(fx.core, fx.id);
+    const state = () => (fx!.core.db.prepare("SELECT state FROM stream_state WHERE stream = 'pages'").get() as { state: string }).state;
+    // The census compares against the mirror itself: the state stays small however many pages there are.
+    expect(state().length).toBeLessThan(1000);
+    expect(JSON.parse(state())).not.toHaveProperty('known');
+    // A state written by an older version, with its id list, is still read (the list is dropped).
+    fx.core.db.prepare("UPDATE stream_state SET state = ? WHERE stream = 'pages'").run(JSON.stringify({ ...JSON.parse(state()), known: '1.2.3' }));
+    fx.conf.state.purge(pages[10]!.id);
+    fx.conf.state.trash(pages[500]!.id);
+    fx.clock.advance(DAY + 1);
+    const run = await syncNow(fx.core, fx.id);
+    expect(run.status).toBe('succeeded');
+    expect(run.counts).toMatchObject({ added: 0, deleted: 2 });
+    expect(countByKind(fx.core).page).toBe(598);
+    expect(JSON.parse(state())).not.toHaveProperty('known');
   });
 
   it('keeps the API token out of the database, run logs and replies', async () => {

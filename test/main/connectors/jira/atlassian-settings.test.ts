@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeIds, encodeIds } from '../../../../main/connectors/atlassian-id-set.ts';
 import { normalizeSiteUrl } from '../../../../main/connectors/atlassian-site.ts';
 import { createCore, type Core } from '../../../../main/core/core.ts';
 import { MemorySecretStore } from '../../../../main/secrets/memory-store.ts';
@@ -70,13 +69,5 @@ describe('Atlassian settings', () => {
     expect(conf.streams.map((s) => s.name)).toEqual(['pages', 'blogposts']);
     expect(Object.keys((jira.settingsSchema as { properties: object }).properties)).toEqual(['siteUrl', 'email', 'projects', 'jql']);
     expect(jira.secretFields.map((f) => f.name)).toEqual(['apiToken']);
-  });
-
-  it('stores mirrored ids compactly and reads them back exactly', () => {
-    const ids = Array.from({ length: 10_000 }, (_, k) => String(10_000 + k * 3));
-    const text = encodeIds([...ids, 'odd|id', '007']);
-    expect(text.length).toBeLessThan(30_000);
-    expect(decodeIds(text)).toEqual(new Set([...ids, 'odd|id', '007']));
-    expect(decodeIds('')).toEqual(new Set());
   });
 });

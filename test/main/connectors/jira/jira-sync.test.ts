@@ -160,6 +160,49 @@ describe('Jira sync end to end against the emulator', () => {
     expect((await syncNow(fx.core, fx.id)).requests).toBe(1);
   });
 
+  it('keeps no id list in the stream state; the census still finds deletions, also from a state an older version wrote', async () => {
+    fx = await jiraFixture();
+    const issues = fx.jira.state.addIssues('ENG', 450);
+    await syncNow(fx.core, fx.id);
+    const state = () => (fx!.core.db.prepare("SELECT state FROM stream_state WHERE stream = 'issues'").get() as { state: string }).state;
+    // The census compares against the mirror itself: the state stays small however many issues there are.
+    expect(state().length).toBeLessThan(1000);
+    expect(JSON.parse(state())).not.toHaveProperty('known');
+    fx.core.db.prepare("UPDATE stream_state SET state = ? WHERE stream = 'issues'").run(JSON.stringify({ ...JSON.parse(state()), known: '1.2.3' }));
+    fx.jira.state.deleteIssue(issues[7]!.id);
+    fx.jira.state.deleteIssue(issues[420]!.id);
+    fx.clock.advance(DAY + 60_000);
+    const run = await syncNow(fx.core, fx.id);
+    expect(run.status).toBe('succeeded');
+    expect(run.counts).toMatchObject({ added: 0, deleted: 2 });
+    expect(countByKind(fx.core).issue).toBe(448);
+    expect(JSON.parse(state())).not.toHaveProperty('known');
+  });
+
+  it('deletes nothing when Jira refuses the census listing, and takes the census again next time', async () => {
+    fx = await jiraFixture();
+    const issues = fx.jira.state.addIssues('ENG', 20);
+    await syncNow(fx.core, fx.id);
+    fx.jira.state.deleteIssue(issues[3]!.id);
+    fx.clock.advance(DAY + 60_000);
+    // The account loses access to ENG between the incremental search and the census listing.
+    const eng = fx.jira.state.projects.get('ENG')!;
+    const members = [...eng.members];
+    let searches = 0;
+    fx.jira.onRequest = (req) => {
+      if (req.path === '/rest/api/3/search/jql' && ++searches === 2) eng.members = [];
+    };
+    const run = await syncNow(fx.core, fx.id);
+    expect(run.counts.deleted).toBe(0);
+    expect(countByKind(fx.core).issue).toBe(20);
+    fx.jira.onRequest = undefined;
+    eng.members = members;
+    const next = await syncNow(fx.core, fx.id);
+    expect(next.status).toBe('succeeded');
+    expect(next.counts.deleted).toBe(1);
+    expect(countByKind(fx.core).issue).toBe(19);
+  });
+
   it('an expired token fails as auth with the next step, and deletes nothing', async () => {
     fx = await jiraFixture();
     fx.jira.state.addIssues('ENG', 12);
