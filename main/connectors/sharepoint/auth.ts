@@ -1,7 +1,7 @@
 import type { AccountInfo, AuthError, DeviceCodeRequest, ICachePlugin, PublicClientApplication } from '@azure/msal-node';
 import { KinexusError } from '../../../shared/errors.ts';
 import type { ConnectorContext } from '../types.ts';
-import { MsalNetwork } from './msal-network.ts';
+import { knownOpenIdConfiguration, MsalNetwork } from './msal-network.ts';
 import type { SharePointSettings } from './settings.ts';
 
 type Ctx = ConnectorContext<SharePointSettings>;
@@ -63,11 +63,15 @@ export class GraphAuth {
 
   /** The MSAL public client application, built on first use. */
   private app(msal: Msal): PublicClientApplication {
+    if (this.client) return this.client;
     const { ctx } = this;
     const s = ctx.settings;
     const host = new URL(s.authorityHost).host;
-    this.client ??= new msal.PublicClientApplication({
-      auth: { clientId: s.clientId, authority: `${s.authorityHost}/${s.tenantId}`, ...(host === PUBLIC_CLOUD ? {} : { knownAuthorities: [host] }) },
+    const authority = `${s.authorityHost}/${s.tenantId}`;
+    // A discovery made earlier in this process (another sync's client) saves asking for it again.
+    const authorityMetadata = knownOpenIdConfiguration(authority);
+    this.client = new msal.PublicClientApplication({
+      auth: { clientId: s.clientId, authority, ...(host === PUBLIC_CLOUD ? {} : { knownAuthorities: [host] }), ...(authorityMetadata ? { authorityMetadata } : {}) },
       cache: { cachePlugin: this.cachePlugin },
       system: {
         networkClient: this.net,

@@ -75,6 +75,26 @@ describe('SharePoint sync', () => {
     expect(fx.ms.graph.requests.total).toBe(6);
   });
 
+  it('asks the sign-in host nothing while the access token is valid: not in the first sync, not in later ones', async () => {
+    fx = await sharepointFixture({ seed: seedContent });
+    const run = fx.firstRun!;
+    // The sign-in discovered the tenant's endpoints; the sync that followed reused them.
+    expect(fx.ms.login.requests.entries.filter((e) => e.at >= Date.parse(run.startedAt))).toEqual([]);
+    fx.ms.login.requests.clear();
+    fx.ms.graph.requests.clear();
+    const idle = await syncNow(fx.core, fx.id);
+    expect(idle.status).toBe('succeeded');
+    expect(fx.ms.login.requests.total).toBe(0);
+    // Site, drives, delta of each library, lists, delta of the list: nothing else.
+    expect(idle.requests).toBe(6);
+    // After a restart of the app (a new core in the same process) too.
+    await fx.core.close();
+    const core = await fx.reopen();
+    const after = await syncNow(core, fx.id);
+    expect(after.status).toBe('succeeded');
+    expect(fx.ms.login.requests.total).toBe(0);
+  });
+
   it('picks up a new file, a rename, a deleted folder with its files and list item edits and deletions', async () => {
     let finance = '';
     fx = await sharepointFixture({
