@@ -99,9 +99,9 @@ export const methods = {
   ),
   'runs.get': method(z.object({ runId: z.string().min(1) }).strict(), SyncRun, 'One sync run.'),
   'logs.list': method(
-    z.object({ runId: z.string().min(1), levels: z.array(LogLevel).optional(), q: z.string().max(200).optional(), afterSeq: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(100_000).default(1000) }).strict(),
+    z.object({ runId: z.string().min(1), levels: z.array(LogLevel).optional(), q: z.string().max(200).optional(), afterSeq: z.number().int().min(0).optional(), offset: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(100_000).default(1000) }).strict(),
     z.object({ lines: z.array(LogLine), total: z.number().int() }),
-    'Log lines of a run, in order; afterSeq pages forward.',
+    'Log lines of a run, in order; afterSeq pages forward, offset skips that many matching lines (a view reads only the part in sight).',
   ),
   'records.search': method(
     z.object({ q: z.string().trim().min(1, 'type something to search for').max(500), source: z.string().optional(), kind: z.string().optional(), integrationId: z.string().optional(), updatedSince: z.string().optional(), limit: z.number().int().min(1).max(200).default(20), offset: z.number().int().min(0).default(0) }).strict(),

@@ -290,9 +290,9 @@ export function buildHandlers(d: HandlerDeps): Handlers {
       if (!run) throw new KinexusError('not_found', `No sync run "${runId}".`, { field: 'runId', action: 'Run "kinexus runs" to see recent runs' });
       return run;
     },
-    'logs.list': async ({ runId, levels, q, afterSeq, limit }) => {
+    'logs.list': async ({ runId, levels, q, afterSeq, offset, limit }) => {
       if (!sync.runs.get(runId)) throw new KinexusError('not_found', `No sync run "${runId}".`, { field: 'runId', action: 'Run "kinexus runs" to see recent runs' });
-      return sync.runs.logs(runId, { levels, q, afterSeq, limit });
+      return sync.runs.logs(runId, { levels, q, afterSeq, offset, limit });
     },
     'records.search': async ({ q, ...f }) => sync.records.search(q, f),
     'records.list': async (f) => sync.records.list(f),

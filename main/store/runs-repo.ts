@@ -118,14 +118,15 @@ export class RunsRepo {
       .run(line.runId, line.seq, line.at, line.level, line.stream, line.message, line.fields ? JSON.stringify(line.fields) : null);
   }
 
-  logs(runId: string, opts: { levels?: string[]; q?: string; afterSeq?: number; limit: number }): { lines: LogLine[]; total: number } {
+  /** Matching lines in seq order (after `afterSeq`, skipping `offset`) and how many match in all; both from one snapshot. */
+  logs(runId: string, opts: { levels?: string[]; q?: string; afterSeq?: number; offset?: number; limit: number }): { lines: LogLine[]; total: number } {
     const where = ['run_id = ?'];
     const args: unknown[] = [runId];
     if (opts.levels?.length) (where.push(`level IN (${opts.levels.map(() => '?').join(',')})`), args.push(...opts.levels));
     if (opts.q) (where.push("(message LIKE ? ESCAPE '\\' OR fields LIKE ? ESCAPE '\\')"), args.push(`%${likeEscape(opts.q)}%`, `%${likeEscape(opts.q)}%`));
     const total = (this.db.prepare(`SELECT count(*) AS n FROM run_logs WHERE ${where.join(' AND ')}`).get(...args) as { n: number }).n;
     if (opts.afterSeq !== undefined) (where.push('seq > ?'), args.push(opts.afterSeq));
-    const rows = this.db.prepare(`SELECT * FROM run_logs WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`).all(...args, opts.limit) as {
+    const rows = this.db.prepare(`SELECT * FROM run_logs WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ? OFFSET ?`).all(...args, opts.limit, opts.offset ?? 0) as {
       run_id: string;
       seq: number;
       at: string;

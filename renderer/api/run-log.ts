@@ -1,6 +1,7 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { LogLevel, type LogLine } from '../../shared/sync.ts';
 import { useApi } from './api-context.tsx';
+import { LogWindow } from './log-window.ts';
 
 /** What the log view shows: some levels, lines containing some text. */
 export interface LogFilter {
@@ -23,121 +24,88 @@ export function lineMatches(line: LogLine, filter: LogFilter): boolean {
   return line.message.toLowerCase().includes(q) || (line.fields !== null && JSON.stringify(line.fields).toLowerCase().includes(q));
 }
 
-/**
- * The lines of one run in seq order, growing only at the end. Pages and
- * pushed lines may overlap; a line at or below the last seq is a duplicate.
- * Mutable on purpose: copying 100,000 lines per pushed line would not keep up.
- */
-export class LogBuffer {
-  readonly lines: LogLine[] = [];
-  lastSeq = 0;
-
-  /** Appends the lines newer than the last one; returns how many were new. */
-  append(incoming: readonly LogLine[]): number {
-    let added = 0;
-    for (const line of incoming) {
-      if (line.seq <= this.lastSeq) continue;
-      this.lines.push(line);
-      this.lastSeq = line.seq;
-      added++;
-    }
-    return added;
-  }
-}
-
 export interface RunLogState {
-  lines: readonly LogLine[];
-  /** Changes whenever lines were added, so memoized children re-render. */
+  /** Line `index` of the filtered log, or undefined while it is being fetched. */
+  lineAt(index: number): LogLine | undefined;
+  /** Tells which lines the view shows, so those (and a few around them) are fetched. */
+  show(from: number, to: number): void;
+  /** True when every line of [from, to] is here. */
+  hasRange(from: number, to: number): boolean;
+  retry(): void;
+  /** Changes whenever lines arrived, so memoized children re-render. */
   version: number;
-  /** Lines matching the filter, including those not loaded yet. */
+  /** Lines matching the filter, including those not fetched. */
   total: number;
+  /** True until the first answer (and with it the total) came. */
   loading: boolean;
   error: Error | null;
 }
 
 /** How long pushed lines are gathered before one render: a busy sync logs hundreds a second. */
 const FLUSH_MS = 50;
-const FIRST_PAGE = 500;
+
+const idle: LogWindow = new LogWindow(() => new Promise(() => undefined), () => undefined);
 
 /**
- * The log of a run, filtered: loaded page by page in the background (so the
- * first lines show at once and 100,000 lines never arrive in one frame), then
- * kept growing by pushed run.log events — no polling.
+ * The log of a run, filtered, as a window over the core's copy: only the lines
+ * in view (and a few around them) are fetched, so 100,000 lines cost what a
+ * screenful does; the end keeps growing by pushed run.log events — no polling.
  */
-export function useRunLog(runId: string | null, filter: LogFilter, pageSize = 10_000): RunLogState {
+export function useRunLog(runId: string | null, filter: LogFilter): RunLogState {
   const api = useApi();
-  const [state, setState] = useState<RunLogState>({ lines: [], version: 0, total: 0, loading: Boolean(runId), error: null });
+  const [current, setCurrent] = useState<{ key: string; win: LogWindow }>({ key: '', win: idle });
+  const [version, setVersion] = useState(0);
   const levelsKey = [...filter.levels].sort().join(',');
   const q = filter.q.trim();
+  const key = runId ? JSON.stringify([runId, levelsKey, q]) : '';
+  // Until the effect made the window of a new run or filter, the old one's lines must not show under it.
+  const win = current.key === key ? current.win : idle;
 
   useEffect(() => {
     if (!runId) {
-      setState({ lines: [], version: 0, total: 0, loading: false, error: null });
+      setCurrent({ key: '', win: idle });
       return;
     }
-    const buffer = new LogBuffer();
     const levels = levelsKey ? (levelsKey.split(',') as LogLevel[]) : [];
     const active: LogFilter = { levels, q };
-    let cancelled = false;
-    let complete = false;
-    let serverTotal = 0;
-    let version = 0;
-    const pending: LogLine[] = [];
+    const allLevels = levels.length === ALL_LEVELS.length;
     let timer: ReturnType<typeof setTimeout> | null = null;
-
-    const publish = (loading: boolean) => {
-      version++;
-      setState({ lines: buffer.lines, version, total: Math.max(serverTotal, buffer.lines.length), loading, error: null });
-    };
-    const flush = () => {
+    const publish = () => {
+      if (timer) clearTimeout(timer);
       timer = null;
-      if (cancelled || !complete) return;
-      if (buffer.append(pending.splice(0)) > 0) publish(false);
+      setVersion((v) => v + 1);
     };
-    // Subscribed before the first page is asked for, so no line falls between the two.
+    const w = new LogWindow(
+      (page) =>
+        levels.length === 0
+          ? Promise.resolve({ lines: [], total: 0 })
+          : api.call('logs.list', { runId, levels: allLevels ? undefined : levels, q: q || undefined, ...page }),
+      (soon) => {
+        if (soon) publish();
+        else timer ??= setTimeout(publish, FLUSH_MS);
+      },
+    );
+    // Subscribed before the first block is asked for, so no line falls between the two.
     const off = api.on('run.log', ({ line }) => {
-      if (line.runId !== runId || !lineMatches(line, active)) return;
-      pending.push(line);
-      if (complete && !timer) timer = setTimeout(flush, FLUSH_MS);
+      if (line.runId === runId && lineMatches(line, active)) w.push(line);
     });
-
-    setState({ lines: [], version: 0, total: 0, loading: true, error: null });
-    void (async () => {
-      try {
-        const allLevels = levels.length === ALL_LEVELS.length;
-        if (levels.length === 0) {
-          complete = true;
-          publish(false);
-          return;
-        }
-        let first = true;
-        for (;;) {
-          // A small first page paints at once; the rest comes in big pages.
-          const limit = first ? FIRST_PAGE : pageSize;
-          const page = await api.call('logs.list', { runId, levels: allLevels ? undefined : levels, q: q || undefined, afterSeq: buffer.lastSeq, limit });
-          if (cancelled) return;
-          if (first) serverTotal = page.total;
-          first = false;
-          buffer.append(page.lines);
-          const done = page.lines.length < limit;
-          if (done) {
-            complete = true;
-            buffer.append(pending.splice(0));
-          }
-          publish(!done);
-          if (done) return;
-        }
-      } catch (err) {
-        if (!cancelled) setState((s) => ({ ...s, loading: false, error: err instanceof Error ? err : new Error(String(err)) }));
-      }
-    })();
-
+    setCurrent({ key: JSON.stringify([runId, levelsKey, q]), win: w });
+    w.start();
     return () => {
-      cancelled = true;
+      w.close();
       off();
       if (timer) clearTimeout(timer);
     };
-  }, [api, runId, levelsKey, q, pageSize]);
+  }, [api, runId, levelsKey, q]);
 
-  return state;
+  const view = useMemo(
+    () => ({
+      lineAt: (i: number) => win.lineAt(i),
+      show: (from: number, to: number) => win.show(from, to),
+      hasRange: (from: number, to: number) => win.hasRange(from, to),
+      retry: () => win.retry(),
+    }),
+    [win],
+  );
+  return { ...view, version, total: win.total, loading: Boolean(runId) && !win.ready && !win.error, error: win.error };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Health, LogLine, SyncRun } from '../../shared/sync.ts';
-import { LogBuffer, lineMatches } from '../../renderer/api/run-log.ts';
+import { LogWindow } from '../../renderer/api/log-window.ts';
+import { lineMatches } from '../../renderer/api/run-log.ts';
 import { formatDuration, formatRelative } from '../../renderer/components/format.ts';
 import { actionForError, overallState } from '../../renderer/components/health-status.ts';
 import { stripBars, stripSummary } from '../../renderer/components/run-strip.tsx';
@@ -69,12 +70,15 @@ describe('the recent-runs strip', () => {
 });
 
 describe('the live log buffer', () => {
-  it('appends pages and pushed lines in order and drops overlaps', () => {
-    const b = new LogBuffer();
-    expect(b.append([line(1), line(2), line(3)])).toBe(3);
-    expect(b.append([line(3), line(4)])).toBe(1);
-    expect(b.append([line(2)])).toBe(0);
-    expect(b.lines.map((l) => l.seq)).toEqual([1, 2, 3, 4]);
+  it('appends pages and pushed lines in order and drops overlaps', async () => {
+    const w = new LogWindow(async () => ({ lines: [line(1), line(2), line(3)], total: 3 }), () => undefined);
+    w.start();
+    await new Promise((r) => setTimeout(r, 0));
+    w.push(line(3));
+    w.push(line(4));
+    w.push(line(2));
+    expect(w.total).toBe(4);
+    expect([0, 1, 2, 3, 4].map((i) => w.lineAt(i)?.seq)).toEqual([1, 2, 3, 4, undefined]);
   });
 
   it('filters pushed lines like the core does: level, and text in the message or fields, any case', () => {

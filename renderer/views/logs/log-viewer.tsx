@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { memo, useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import type { LogLevel, LogLine } from '../../../shared/sync.ts';
 import { ALL_LEVELS, useRunLog } from '../../api/run-log.ts';
 import { ErrorNotice } from '../../components/error-notice.tsx';
@@ -26,7 +26,8 @@ function highlight(text: string, q: string): ReactNode {
   return parts;
 }
 
-function LogRow({ line, q }: { line: LogLine; q: string }) {
+/** One line's cells; memoized, so a scroll step renders only the rows that came into view. */
+const LogRow = memo(function LogRow({ line, q }: { line: LogLine; q: string }) {
   return (
     <>
       <time className="log-time" dateTime={line.at} title={formatTime(line.at)}>
@@ -37,7 +38,7 @@ function LogRow({ line, q }: { line: LogLine; q: string }) {
       <span className="log-message">{highlight(line.message, q)}</span>
     </>
   );
-}
+});
 
 /** The text filter, applied a moment after typing stops so each keystroke does not refetch. */
 function useDebounced(value: string, ms: number): string {
@@ -51,24 +52,34 @@ function useDebounced(value: string, ms: number): string {
 
 /**
  * A run's log lines: filter by level, search the text, follow new lines while
- * the run is going. Only the rows in view exist in the DOM; their positions
- * are set through CSSOM (React's style prop), which the CSP allows, unlike
- * style attributes in markup.
+ * the run is going (`running` is undefined until the run itself is known).
+ * Only the rows in view exist in the DOM, and only the lines in view (and a
+ * few around them) are fetched; their positions are set through CSSOM
+ * (React's style prop), which the CSP allows, unlike style attributes in
+ * markup.
  */
-export function LogViewer({ runId, running, label }: { runId: string; running: boolean; label: string }) {
+export function LogViewer({ runId, running, label }: { runId: string; running: boolean | undefined; label: string }) {
   const [levels, setLevels] = useState<LogLevel[]>([...ALL_LEVELS]);
   const [text, setText] = useState('');
   const q = useDebounced(text.trim(), 250);
-  const [follow, setFollow] = useState(running);
+  const [follow, setFollow] = useState(Boolean(running));
   const log = useRunLog(runId, { levels, q });
   const scrollRef = useRef<HTMLDivElement>(null);
   const ids = useId();
   const virtualizer = useVirtualizer({ count: log.total, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
 
-  useEffect(() => setFollow(running), [running, runId]);
+  const items = virtualizer.getVirtualItems();
+  const first = items.length > 0 ? items[0].index : 0;
+  const last = items.length > 0 ? items[items.length - 1].index : -1;
+  const { show } = log;
+
+  useEffect(() => setFollow(Boolean(running)), [running, runId]);
   useEffect(() => {
     if (follow && log.total > 0) virtualizer.scrollToIndex(log.total - 1, { align: 'end' });
-  }, [follow, log.total, log.version, virtualizer]);
+  }, [follow, log.total, virtualizer]);
+  useEffect(() => {
+    if (last >= 0) show(first, last);
+  }, [show, first, last]);
 
   const toggleLevel = (level: LogLevel, on: boolean) => setLevels((prev) => (on ? ALL_LEVELS.filter((l) => l === level || prev.includes(l)) : prev.filter((l) => l !== level)));
 
@@ -96,18 +107,18 @@ export function LogViewer({ runId, running, label }: { runId: string; running: b
           Follow new lines
         </label>
         <p className="log-count muted">
-          {log.loading ? `Loading… ${formatCount(log.lines.length)} of ${formatCount(log.total)} lines` : `${formatCount(log.total)} ${log.total === 1 ? 'line' : 'lines'}`}
+          {log.loading ? 'Loading…' : `${formatCount(log.total)} ${log.total === 1 ? 'line' : 'lines'}`}
           {q ? ` matching “${q}”` : ''}
         </p>
       </div>
-      {log.error ? <ErrorNotice title="Could not load the log" error={log.error} /> : null}
+      {log.error ? <ErrorNotice title="Could not load the log" error={log.error} onRetry={log.retry} /> : null}
       <div ref={scrollRef} className="log-scroll" tabIndex={0} role="region" aria-label={`Log lines of ${label}`}>
         {log.total === 0 && !log.loading ? (
-          <p className="log-empty muted">{running ? 'Waiting for the first lines…' : q || levels.length < ALL_LEVELS.length ? 'No lines match the filter.' : 'This run wrote no log lines.'}</p>
+          <p className="log-empty muted">{running ? 'Waiting for the first lines…' : q || levels.length < ALL_LEVELS.length ? 'No lines match the filter.' : running === false ? 'This run wrote no log lines.' : null}</p>
         ) : (
-          <div role="list" className="log-list" style={{ height: virtualizer.getTotalSize() }}>
-            {virtualizer.getVirtualItems().map((item) => {
-              const line = log.lines[item.index];
+          <div role="list" className="log-list" aria-busy={!log.hasRange(first, last)} style={{ height: virtualizer.getTotalSize() }}>
+            {items.map((item) => {
+              const line = log.lineAt(item.index);
               return (
                 <div
                   role="listitem"
