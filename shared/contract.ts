@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { automationEvents, automationMethods } from './automation.ts';
 import { ApiErrorBody } from './errors.ts';
 import { ConnectorInfo, Integration, StatusReport, TestResult } from './schemas.ts';
-import { AppSettings, FullRecord, Health, LogLevel, LogLine, RecordHit, RunStatus, Schedule, SyncRun, Trigger } from './sync.ts';
+import { AppSettings, FullRecord, Health, LogLevel, LogLine, RecordHit, RunStatus, Schedule, SearchPage, SyncRun, Trigger } from './sync.ts';
 
 /** One API method: a zod schema for what goes in and one for what comes out. */
 function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O, doc: string) {
@@ -105,8 +105,8 @@ export const methods = {
   ),
   'records.search': method(
     z.object({ q: z.string().trim().min(1, 'type something to search for').max(500), source: z.string().optional(), kind: z.string().optional(), integrationId: z.string().optional(), updatedSince: z.string().optional(), limit: z.number().int().min(1).max(200).default(20), offset: z.number().int().min(0).default(0) }).strict(),
-    z.object({ hits: z.array(RecordHit), total: z.number().int() }),
-    'Full-text search over the mirror, best matches first, with snippets.',
+    SearchPage,
+    'Full-text search over the mirror, best matches first (bm25 over a window of the newest matches at a time), with snippets; total is a lower bound when totalIsAtLeast.',
   ),
   'records.list': method(
     z.object({ source: z.string().optional(), kind: z.string().optional(), integrationId: z.string().optional(), updatedSince: z.string().optional(), limit: z.number().int().min(1).max(1000).default(50), offset: z.number().int().min(0).default(0) }).strict(),

@@ -103,5 +103,12 @@ export const RecordHit = z.object({
 });
 export type RecordHit = z.infer<typeof RecordHit>;
 
+/**
+ * One page of full-text search hits. `total` counts the matches exactly,
+ * unless `totalIsAtLeast`: then there are more than `total` ("500+").
+ */
+export const SearchPage = z.object({ hits: z.array(RecordHit), total: z.number().int(), totalIsAtLeast: z.boolean() });
+export type SearchPage = z.infer<typeof SearchPage>;
+
 export const FullRecord = RecordHit.extend({ stream: z.string(), text: z.string(), raw: z.unknown(), syncedAt: z.string() });
 export type FullRecord = z.infer<typeof FullRecord>;

@@ -86,7 +86,7 @@ export function addSyncCommands(program: Command, run: Run): void {
         out.data(res, () =>
           res.hits.length === 0
             ? 'No matches.'
-            : [`${res.total} match${res.total === 1 ? '' : 'es'}`, ...res.hits.map((h) => `\n${h.source}/${h.kind}  ${h.title}\n  ${h.url ?? ''}  ${h.updatedAt ?? ''}\n  ${h.snippet ?? ''}`)].join('\n'),
+            : [res.totalIsAtLeast ? `${res.total}+ matches` : `${res.total} match${res.total === 1 ? '' : 'es'}`, ...res.hits.map((h) => `\n${h.source}/${h.kind}  ${h.title}\n  ${h.url ?? ''}  ${h.updatedAt ?? ''}\n  ${h.snippet ?? ''}`)].join('\n'),
         );
       }),
     );

@@ -1,4 +1,4 @@
-import type { AppSettings, FullRecord, Health, RecordHit } from '../../shared/sync.ts';
+import type { AppSettings, FullRecord, Health, RecordHit, SearchPage } from '../../shared/sync.ts';
 
 /** Filters the MCP tools pass to the mirror; the same as the records API's. */
 export interface MirrorFilter {
@@ -23,7 +23,8 @@ export interface SyncStarted {
  * read-only view of the database, which cannot sync by itself.
  */
 export interface Mirror {
-  search(q: string, f: MirrorFilter): Promise<{ hits: RecordHit[]; total: number }>;
+  /** Best matches first; `total` is a lower bound when `totalIsAtLeast`. */
+  search(q: string, f: MirrorFilter): Promise<SearchPage>;
   list(f: MirrorFilter): Promise<{ hits: RecordHit[]; total: number }>;
   get(id: number): Promise<FullRecord | undefined>;
   findByExternal(source: string, kind: string, externalId: string): Promise<FullRecord | undefined>;

@@ -25,7 +25,12 @@ export const SearchInput = z
 export const Hit = RecordHit.extend({ uri: z.string().describe('Resource URI of the record (kinexus://records/…)') });
 export type Hit = z.infer<typeof Hit>;
 
-export const HitPage = z.object({ total: z.number().int(), hits: z.array(Hit), nextCursor: z.string().nullable() });
+export const HitPage = z.object({
+  total: z.number().int().describe('How many records match; a lower bound when totalIsAtLeast'),
+  totalIsAtLeast: z.boolean().describe('True when more records match than total says (search stops counting a common word at a cap)'),
+  hits: z.array(Hit),
+  nextCursor: z.string().nullable(),
+});
 export type HitPage = z.infer<typeof HitPage>;
 
 export const GetRecordInput = z

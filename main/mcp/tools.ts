@@ -45,9 +45,10 @@ function normalizeTime(t: string): string {
 
 /**
  * One page of hits, cut short (and the cursor moved back accordingly) when it
- * would exceed MAX_PAGE_BYTES.
+ * would exceed MAX_PAGE_BYTES. When the total is only a lower bound, more
+ * matches follow this page.
  */
-function pageOf(hits: RecordHit[], total: number, offset: number): { total: number; hits: Hit[]; nextCursor: string | null } {
+function pageOf(hits: RecordHit[], total: number, offset: number, totalIsAtLeast = false): HitPage {
   const out: Hit[] = [];
   let bytes = 200;
   for (const h of hits) {
@@ -58,7 +59,7 @@ function pageOf(hits: RecordHit[], total: number, offset: number): { total: numb
     out.push(hit);
   }
   const next = offset + out.length;
-  return { total, hits: out, nextCursor: next < total && out.length > 0 ? encodeCursor(next) : null };
+  return { total, totalIsAtLeast, hits: out, nextCursor: (next < total || totalIsAtLeast) && out.length > 0 ? encodeCursor(next) : null };
 }
 
 function ok(structured: Record<string, unknown>): CallToolResult {
@@ -87,7 +88,7 @@ export function registerMirrorTools(server: McpServer, mirror: Mirror, now: () =
     'search',
     {
       title: 'Search the mirror',
-      description: 'Full-text search over everything Kinexus mirrors (issues, pull requests, commits, pages, tickets, documents, MCP resources …), best matches first, with snippets. Filter by source, kind and update time; page with nextCursor.',
+      description: 'Full-text search over everything Kinexus mirrors (issues, pull requests, commits, pages, tickets, documents, MCP resources …), best matches first, with snippets. Filter by source, kind and update time; page with nextCursor. A common word ranks its newest matches first (a few hundred at a time); total then counts only those, and totalIsAtLeast is true.',
       inputSchema: SearchInput,
       outputSchema: HitPage,
       annotations: READ_ONLY,
@@ -96,7 +97,7 @@ export function registerMirrorTools(server: McpServer, mirror: Mirror, now: () =
       guarded(async () => {
         const offset = decodeCursor(a.cursor);
         const r = await mirror.search(a.query, { source: a.source, kind: a.kind, updatedSince: a.updated_since ? normalizeTime(a.updated_since) : undefined, limit: a.limit, offset });
-        return pageOf(r.hits, r.total, offset);
+        return pageOf(r.hits, r.total, offset, r.totalIsAtLeast);
       }),
   );
 

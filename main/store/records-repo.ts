@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Db } from './database.ts';
+import { RecordsSearch, recordFilters, type RecordFilter } from './records-search.ts';
 import type { SourceRecord } from '../connectors/types.ts';
-import type { FullRecord, RecordHit, RunCounts } from '../../shared/sync.ts';
+import type { FullRecord, RecordHit, RunCounts, SearchPage } from '../../shared/sync.ts';
 
 /** A stable hash of what the user sees of a record, to tell "unchanged" from "updated". */
 export function recordHash(r: SourceRecord): string {
@@ -42,28 +43,13 @@ function hit(r: HitRaw): RecordHit {
   };
 }
 
-export interface RecordFilter {
-  integrationId?: string;
-  source?: string;
-  kind?: string;
-  updatedSince?: string;
-  limit: number;
-  offset: number;
-}
-
-/**
- * Turns what a person types into a safe FTS5 query: every word must match,
- * the last one as a prefix; FTS operators are taken literally.
- */
-export function ftsQuery(input: string): string | null {
-  const words = input.match(/[\p{L}\p{N}_]+/gu) ?? [];
-  if (words.length === 0) return null;
-  return words.map((w, i) => `"${w}"${i === words.length - 1 ? '*' : ''}`).join(' ');
-}
-
 /** The mirror: normalized records and their full-text index. */
 export class RecordsRepo {
-  constructor(private readonly db: Db) {}
+  private readonly searcher: RecordsSearch;
+
+  constructor(private readonly db: Db) {
+    this.searcher = new RecordsSearch(db);
+  }
 
   /** Upserts one batch and deletes its deleted ids; call inside a transaction. */
   applyBatch(integrationId: string, source: string, stream: string, records: SourceRecord[], deletedIds: string[], syncedAt: string): RunCounts {
@@ -107,44 +93,23 @@ export class RecordsRepo {
     return (row as { n: number }).n;
   }
 
-  search(q: string, f: RecordFilter): { hits: RecordHit[]; total: number } {
-    const match = ftsQuery(q);
-    if (!match) return { hits: [], total: 0 };
-    const { where, args } = filters(f, 'r.');
-    if (where.length === 0) return this.searchIndexOnly(match, f);
-    // With filters the join is needed to decide which matches count; rank ids only, fetch rows after.
-    const base = `FROM records_fts JOIN records r ON r.id = records_fts.rowid WHERE records_fts MATCH ? AND ${where.join(' AND ')}`;
-    const total = (this.db.prepare(`SELECT count(*) AS n ${base}`).get(match, ...args) as { n: number }).n;
-    const ids = (this.db.prepare(`SELECT r.id AS id ${base} ORDER BY bm25(records_fts, 5.0, 1.0) LIMIT ? OFFSET ?`).all(match, ...args, f.limit, f.offset) as { id: number }[]).map((r) => r.id);
-    return { hits: this.hitsByIds(ids, match), total };
-  }
-
   /**
-   * Without filters, counting and ranking touch the FTS index only; the page's
-   * rows and snippets are fetched by id afterwards. Joining every match to
-   * its full row (raw JSON included) made common words slow.
+   * Full-text search, best matches first, with snippets (see RecordsSearch
+   * for how it is bounded). `total` is exact unless `totalIsAtLeast`.
    */
-  private searchIndexOnly(match: string, f: RecordFilter): { hits: RecordHit[]; total: number } {
-    const total = (this.db.prepare('SELECT count(*) AS n FROM records_fts WHERE records_fts MATCH ?').get(match) as { n: number }).n;
-    const ids = (this.db.prepare('SELECT rowid AS id FROM records_fts WHERE records_fts MATCH ? ORDER BY bm25(records_fts, 5.0, 1.0) LIMIT ? OFFSET ?').all(match, f.limit, f.offset) as { id: number }[]).map((r) => r.id);
-    return { hits: this.hitsByIds(ids, match), total };
-  }
-
-  /** The rows of ranked ids, in rank order, each with its snippet. */
-  private hitsByIds(ids: number[], match: string): RecordHit[] {
-    if (ids.length === 0) return [];
+  search(q: string, f: RecordFilter): SearchPage {
+    const page = this.searcher.page(q, f);
+    if (!page || page.ids.length === 0) return { hits: [], total: page?.total ?? 0, totalIsAtLeast: page?.totalIsAtLeast ?? false };
     const rows = this.db
-      .prepare(`SELECT id, integration_id, source, kind, external_id, container, title, url, status, author, updated_at FROM records WHERE id IN (${ids.map(() => '?').join(',')})`)
-      .all(...ids) as HitRaw[];
+      .prepare(`SELECT id, integration_id, source, kind, external_id, container, title, url, status, author, updated_at FROM records WHERE id IN (${page.ids.map(() => '?').join(',')})`)
+      .all(...page.ids) as HitRaw[];
     const byId = new Map(rows.map((r) => [r.id, r]));
-    const snippet = this.db.prepare("SELECT snippet(records_fts, 1, '[', ']', ' … ', 16) AS s FROM records_fts WHERE records_fts MATCH ? AND rowid = ?");
-    return ids
-      .filter((id) => byId.has(id))
-      .map((id) => hit({ ...byId.get(id)!, snippet: (snippet.get(match, id) as { s: string } | undefined)?.s ?? null }));
+    const hits = page.ids.filter((id) => byId.has(id)).map((id) => hit({ ...byId.get(id)!, snippet: page.snippets.get(id) ?? null }));
+    return { hits, total: page.total, totalIsAtLeast: page.totalIsAtLeast };
   }
 
   list(f: RecordFilter): { hits: RecordHit[]; total: number } {
-    const { where, args } = filters(f, '');
+    const { where, args } = recordFilters(f, '');
     const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const total = (this.db.prepare(`SELECT count(*) AS n FROM records ${w}`).get(...args) as { n: number }).n;
     const rows = this.db
@@ -163,14 +128,4 @@ export class RecordsRepo {
     const r = this.db.prepare('SELECT id FROM records WHERE source = ? AND kind = ? AND external_id = ? ORDER BY updated_at DESC LIMIT 1').get(source, kind, externalId) as { id: number } | undefined;
     return r ? this.get(r.id) : undefined;
   }
-}
-
-function filters(f: RecordFilter, p: string): { where: string[]; args: unknown[] } {
-  const where: string[] = [];
-  const args: unknown[] = [];
-  if (f.integrationId) (where.push(`${p}integration_id = ?`), args.push(f.integrationId));
-  if (f.source) (where.push(`${p}source = ?`), args.push(f.source));
-  if (f.kind) (where.push(`${p}kind = ?`), args.push(f.kind));
-  if (f.updatedSince) (where.push(`${p}updated_at >= ?`), args.push(f.updatedSince));
-  return { where, args };
 }

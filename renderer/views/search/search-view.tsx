@@ -4,9 +4,9 @@ import { useApi } from '../../api/api-context.tsx';
 import { openExternalLink } from '../../api/open-link.ts';
 import { useConnectors, useIntegrations, useRecords } from '../../api/queries.ts';
 import { ErrorNotice } from '../../components/error-notice.tsx';
-import { formatCount } from '../../components/format.ts';
 import { RelativeTime } from '../../components/relative-time.tsx';
 import { navigate, routeHref, type Route } from '../../router.ts';
+import { hasMoreResults, resultCountText } from './result-count.ts';
 import { Snippet } from './snippet.tsx';
 
 const PAGE = 20;
@@ -132,13 +132,7 @@ export function SearchView({ route }: { route: Route }) {
       ) : (
         <>
           <p className="result-count" role="status">
-            {records.data.total === 0
-              ? q
-                ? `Nothing found for “${q}”.`
-                : 'The mirror is empty: sync an integration first.'
-              : q
-                ? `${formatCount(records.data.total)} ${records.data.total === 1 ? 'result' : 'results'} for “${q}”`
-                : `${formatCount(records.data.total)} records, most recently updated first`}
+            {resultCountText(records.data, q)}
           </p>
           <ol className="results">
             {records.data.hits.map((hit) => (
@@ -147,7 +141,7 @@ export function SearchView({ route }: { route: Route }) {
               </li>
             ))}
           </ol>
-          {records.data.hits.length < records.data.total ? (
+          {hasMoreResults(records.data, records.data.hits.length) ? (
             <button type="button" className="button button-quiet" onClick={() => setLimit((n) => Math.min(n + PAGE, 200))} disabled={records.isFetching || limit >= 200}>
               {limit >= 200 ? 'Refine the search to see more' : 'Show more results'}
             </button>

@@ -44,6 +44,9 @@ describe('the records table after the automation migration', () => {
     const indexesAndTriggers = dependents();
     expect(indexesAndTriggers.length).toBeGreaterThanOrEqual(5);
 
+    migrate(d, migrations.slice(0, AUTOMATION_VERSION));
+    // Indexes and FTS triggers came back with the table, exactly as they were (later migrations may add their own).
+    expect(dependents()).toEqual(indexesAndTriggers);
     migrate(d);
     expect(schemaVersion(d)).toBe(migrations.length);
     expect(d.prepare('SELECT * FROM records ORDER BY id').all()).toEqual(before);
@@ -52,8 +55,6 @@ describe('the records table after the automation migration', () => {
     expect(d.pragma('integrity_check', { simple: true })).toBe('ok');
     expect(d.pragma('foreign_key_list(records)')).toEqual([]);
     expect(d.pragma('foreign_key_check')).toEqual([]);
-    // Indexes and FTS triggers came back with the table, exactly as they were.
-    expect(dependents()).toEqual(indexesAndTriggers);
     d.close();
   });
 
