@@ -1,14 +1,32 @@
 import { createHash } from 'node:crypto';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './database.ts';
 import { RecordsSearch, recordFilters, type RecordFilter } from './records-search.ts';
 import type { SourceRecord } from '../connectors/types.ts';
 import type { FullRecord, RecordHit, RunCounts, SearchPage } from '../../shared/sync.ts';
 
-/** A stable hash of what the user sees of a record, to tell "unchanged" from "updated". */
-export function recordHash(r: SourceRecord): string {
-  return createHash('sha1')
-    .update(JSON.stringify([r.kind, r.title, r.url, r.status, r.author, r.updatedAt, r.container, r.text, r.raw]))
-    .digest('base64url');
+/** The raw JSON a record is stored with. */
+export function rawJson(r: SourceRecord): string {
+  return JSON.stringify(r.raw ?? null) ?? 'null';
+}
+
+/**
+ * A stable hash of what the user sees of a record, to tell "unchanged" from
+ * "updated": sha1 of the JSON array [kind, title, url, status, author,
+ * updatedAt, container, text, raw]. The raw part is spliced in from
+ * `raw` (its JSON, already made for storing) instead of serialized again.
+ */
+export function recordHash(r: SourceRecord, raw = rawJson(r)): string {
+  const head = JSON.stringify([r.kind, r.title, r.url, r.status, r.author, r.updatedAt, r.container, r.text]);
+  return createHash('sha1').update(`${head.slice(0, -1)},${raw}]`).digest('base64url');
+}
+
+/** The statements applyBatch runs for every record, prepared once per connection. */
+interface UpsertStatements {
+  find: Statement;
+  insert: Statement;
+  update: Statement;
+  del: Statement;
 }
 
 interface HitRaw {
@@ -46,6 +64,7 @@ function hit(r: HitRaw): RecordHit {
 /** The mirror: normalized records and their full-text index. */
 export class RecordsRepo {
   private readonly searcher: RecordsSearch;
+  private upserts: UpsertStatements | undefined;
 
   constructor(private readonly db: Db) {
     this.searcher = new RecordsSearch(db);
@@ -54,21 +73,24 @@ export class RecordsRepo {
   /** Upserts one batch and deletes its deleted ids; call inside a transaction. */
   applyBatch(integrationId: string, source: string, stream: string, records: SourceRecord[], deletedIds: string[], syncedAt: string): RunCounts {
     const counts: RunCounts = { added: 0, updated: 0, unchanged: 0, deleted: 0, failed: 0 };
-    const find = this.db.prepare('SELECT id, hash FROM records WHERE integration_id = ? AND stream = ? AND external_id = ?');
-    const insert = this.db.prepare(
-      `INSERT INTO records (integration_id, stream, external_id, source, kind, container, title, url, status, author, updated_at, text, raw, hash, synced_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    const update = this.db.prepare('UPDATE records SET kind = ?, container = ?, title = ?, url = ?, status = ?, author = ?, updated_at = ?, text = ?, raw = ?, hash = ?, synced_at = ? WHERE id = ?');
-    const del = this.db.prepare('DELETE FROM records WHERE integration_id = ? AND stream = ? AND external_id = ?');
+    const { find, insert, update, del } = (this.upserts ??= {
+      find: this.db.prepare('SELECT id, hash FROM records WHERE integration_id = ? AND stream = ? AND external_id = ?'),
+      insert: this.db.prepare(
+        `INSERT INTO records (integration_id, stream, external_id, source, kind, container, title, url, status, author, updated_at, text, raw, hash, synced_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      update: this.db.prepare('UPDATE records SET kind = ?, container = ?, title = ?, url = ?, status = ?, author = ?, updated_at = ?, text = ?, raw = ?, hash = ?, synced_at = ? WHERE id = ?'),
+      del: this.db.prepare('DELETE FROM records WHERE integration_id = ? AND stream = ? AND external_id = ?'),
+    });
     for (const r of records) {
-      const hash = recordHash(r);
+      const raw = rawJson(r);
+      const hash = recordHash(r, raw);
       const existing = find.get(integrationId, stream, r.externalId) as { id: number; hash: string } | undefined;
       if (!existing) {
-        insert.run(integrationId, stream, r.externalId, source, r.kind, r.container, r.title, r.url, r.status, r.author, r.updatedAt, r.text, JSON.stringify(r.raw ?? null), hash, syncedAt);
+        insert.run(integrationId, stream, r.externalId, source, r.kind, r.container, r.title, r.url, r.status, r.author, r.updatedAt, r.text, raw, hash, syncedAt);
         counts.added++;
       } else if (existing.hash !== hash) {
-        update.run(r.kind, r.container, r.title, r.url, r.status, r.author, r.updatedAt, r.text, JSON.stringify(r.raw ?? null), hash, syncedAt, existing.id);
+        update.run(r.kind, r.container, r.title, r.url, r.status, r.author, r.updatedAt, r.text, raw, hash, syncedAt, existing.id);
         counts.updated++;
       } else {
         counts.unchanged++;
