@@ -99,7 +99,13 @@ export interface SourceRecord {
 
 /** One page of a stream. `state` is the cursor to resume from after this batch is stored. */
 export interface Batch {
-  records: SourceRecord[];
+  /**
+   * The page's records, or a function that maps them: the engine calls it
+   * when it stores the batch, after it has asked the stream for the next page,
+   * so mapping overlaps the next request's wait. It must not depend on
+   * anything the stream changes after yielding.
+   */
+  records: SourceRecord[] | (() => SourceRecord[]);
   deletedIds?: string[];
   /** Items the connector saw but could not map (logged by the connector). */
   failed?: number;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { KinexusError, toErrorBody, type ApiErrorBody } from '../../shared/errors.ts';
 import type { LogLevel, LogLine, RunCounts, SyncRun, Trigger } from '../../shared/sync.ts';
-import type { Batch, ConnectorContext, ConnectorSpec, RunScope, StreamSpec } from '../connectors/types.ts';
+import type { Batch, ConnectorContext, ConnectorSpec, RunScope, SourceRecord, StreamSpec } from '../connectors/types.ts';
 import type { HttpClient, RequestLogEntry } from '../http/client.ts';
 import type { Redactor } from '../core/redactor.ts';
 import type { Db } from '../store/database.ts';
@@ -199,12 +199,13 @@ export class SyncEngine {
         next = it.next();
         // A failure of the prefetch surfaces when it is awaited, not as an unhandled rejection.
         next.catch(() => undefined);
-        // One turn of the event loop, so the prefetch's request leaves before the synchronous write.
+        // One turn of the event loop, so the prefetch's request leaves before the mapping and the synchronous write.
         await new Promise<void>((resolve) => setImmediate(resolve));
-        const c = write(batch.records, batch.deletedIds ?? [], batch.failed ?? 0, batch.state) as RunCounts;
+        const records = recordsOf(batch);
+        const c = write(records, batch.deletedIds ?? [], batch.failed ?? 0, batch.state) as RunCounts;
         pending.batch = null;
         for (const k of Object.keys(totals) as (keyof RunCounts)[]) totals[k] += c[k];
-        if (batch.records.length || batch.deletedIds?.length) log('debug', `${stream.title}: stored ${batch.records.length} records (${describeCounts(c)})`, undefined, stream.name);
+        if (records.length || batch.deletedIds?.length) log('debug', `${stream.title}: stored ${records.length} records (${describeCounts(c)})`, undefined, stream.name);
         d.onRunProgress(d.runs.get(runId)!);
       }
     } finally {
@@ -243,11 +244,17 @@ interface Pending {
   batch: Batch | null;
 }
 
+/** A batch's records, mapped once if the stream handed over a mapping function. */
+function recordsOf(batch: Batch): SourceRecord[] {
+  if (typeof batch.records === 'function') batch.records = batch.records();
+  return batch.records;
+}
+
 /** Stored external ids, as they will be once the pending batch is stored. */
 function knownIds(stored: string[], batch: Batch | null, container?: string): string[] {
   if (!batch) return stored;
   const ids = new Set(stored);
-  for (const r of batch.records) if (container === undefined || r.container === container) ids.add(r.externalId);
+  for (const r of recordsOf(batch)) if (container === undefined || r.container === container) ids.add(r.externalId);
   for (const id of batch.deletedIds ?? []) ids.delete(id);
   return [...ids];
 }

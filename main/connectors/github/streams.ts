@@ -191,7 +191,8 @@ async function* readIssues(ctx: Ctx, state: unknown): AsyncGenerator<Batch> {
         const res = await ctx.http.get(`/repos/${repo}/issues`, query);
         tie.start ??= serverTime(res) ?? c.since;
         const items = jsonArray<GhIssue>(res, 'issues');
-        const records = items.filter((i) => !i.pull_request).map((i) => mapIssue(repo, i, 'issue'));
+        // Mapped when the engine stores the page, while the next one is being fetched.
+        const records = () => items.filter((i) => !i.pull_request).map((i) => mapIssue(repo, i, 'issue'));
         for (const i of items) tie.max = maxIso(tie.max, i.updated_at);
         const done = items.length < PER_PAGE;
         if (done) {
@@ -216,7 +217,7 @@ async function* readIssues(ctx: Ctx, state: unknown): AsyncGenerator<Batch> {
         return;
       }
       const items = jsonArray<GhIssue>(res, 'issues');
-      const records: SourceRecord[] = items.filter((i) => !i.pull_request).map((i) => mapIssue(repo, i, 'issue'));
+      const records = (): SourceRecord[] => items.filter((i) => !i.pull_request).map((i) => mapIssue(repo, i, 'issue'));
       let max: string | null = null;
       for (const i of items) max = maxIso(max, i.updated_at);
       const done = items.length < PER_PAGE;

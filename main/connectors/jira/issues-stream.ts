@@ -112,12 +112,12 @@ export async function* readIssues(ctx: JiraCtx, raw: unknown): AsyncGenerator<Ba
     }
   };
 
-  const toRecords = async (issues: JiraIssueJson[]): Promise<SourceRecord[]> => {
-    const out: SourceRecord[] = [];
-    for (const issue of issues) {
-      out.push(mapIssue(issue, st.siteBase, await completeComments(ctx, issue)));
-    }
-    return out;
+  /** The page's comments are completed now; the issues are mapped when the engine stores them, while the next page is fetched. */
+  const toRecords = async (issues: JiraIssueJson[]): Promise<() => SourceRecord[]> => {
+    const comments: Awaited<ReturnType<typeof completeComments>>[] = [];
+    for (const issue of issues) comments.push(await completeComments(ctx, issue));
+    const base = st.siteBase;
+    return () => issues.map((issue, k) => mapIssue(issue, base, comments[k]));
   };
 
   const updatedOf = (issues: JiraIssueJson[]): number[] =>

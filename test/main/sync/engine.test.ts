@@ -185,4 +185,27 @@ describe('the sync engine: read-ahead and run scope', () => {
     expect(made).toEqual([1, 2]);
     expect(ended).toEqual([1, 2]);
   });
+
+  it('maps a page handed over as a function only after the next page was asked for, and stores it like any other', async () => {
+    const events: string[] = [];
+    const { core, id } = await coreWith({
+      items: async function* () {
+        for (let k = 1; k <= 3; k++) {
+          events.push(`fetch ${k}`);
+          await new Promise((r) => setTimeout(r, 2));
+          yield {
+            records: () => {
+              events.push(`map ${k}`);
+              return [record(`m${k}`)];
+            },
+            state: { page: k },
+          };
+        }
+      },
+    });
+    const run = await sync(core, id);
+    expect(run.status).toBe('succeeded');
+    expect(stored(core)).toEqual(['m1', 'm2', 'm3']);
+    expect(events).toEqual(['fetch 1', 'fetch 2', 'map 1', 'fetch 3', 'map 2', 'map 3']);
+  });
 });
