@@ -47,8 +47,9 @@ export interface Browser {
   close(): Promise<void>;
 }
 
+/** Waits `ms`, keeping the process alive meanwhile (an awaited wait must not let Node exit under it). */
 function delay(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms).unref());
+  return new Promise((r) => setTimeout(r, ms));
 }
 
 /** Starts Chromium with a DevTools port on loopback and waits until that port answers. */

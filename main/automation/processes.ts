@@ -40,8 +40,24 @@ export function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
+/**
+ * Waits `ms`. The timer is NOT unref'd: when this wait is the only thing a
+ * command is waiting for (the worker has exited, members of its group are
+ * still ending), an unref'd timer lets Node exit under it, with code 13
+ * ("unsettled top-level await") instead of the command's own.
+ */
 function delay(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms).unref());
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** True when `p` settles within `ms`, else false; the timer is cleared either way, so it never holds the process. */
+export async function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([p.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
@@ -53,7 +69,7 @@ export async function endGroup(child: ChildProcess, graceMs = 2000): Promise<voi
   if (pid === undefined) return;
   const done = exited(child);
   signalGroup(pid, 'SIGTERM');
-  const ended = await Promise.race([done.then(() => true), delay(graceMs).then(() => false)]);
+  const ended = await settlesWithin(done, graceMs);
   // Members may outlive the leader (a renderer mid-exit): the group gets a SIGKILL either way.
   signalGroup(pid, 'SIGKILL');
   if (!ended) await done;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Writable } from 'node:stream';
 import { encodeCommand, LineDecoder, type WorkerCommand, type WorkerMessage } from './protocol.ts';
-import { endGroup, exited } from './processes.ts';
+import { endGroup, exited, settlesWithin } from './processes.ts';
 
 /**
  * Where python/worker.py is: KINEXUS_WORKER_SCRIPT, the packaged app's
@@ -96,7 +96,7 @@ export class WorkerProcess {
     if (this.child.pid === undefined) return;
     if (this.running) {
       this.send({ type: 'cancel' });
-      await Promise.race([exited(this.child), new Promise((r) => setTimeout(r, graceMs).unref())]);
+      await settlesWithin(exited(this.child), graceMs);
     }
     await endGroup(this.child, graceMs);
   }
@@ -105,7 +105,7 @@ export class WorkerProcess {
   async shutdown(graceMs = 5000): Promise<void> {
     if (this.running) {
       this.send({ type: 'shutdown' });
-      await Promise.race([exited(this.child), new Promise((r) => setTimeout(r, graceMs).unref())]);
+      await settlesWithin(exited(this.child), graceMs);
     }
     await endGroup(this.child, 1000);
   }

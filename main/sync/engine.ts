@@ -232,7 +232,10 @@ function runScope(): RunScope & { end(): Promise<void> } {
     },
     async end() {
       for (const fn of cleanups.splice(0).reverse()) {
-        await Promise.race([Promise.resolve().then(fn).catch(() => undefined), new Promise((r) => setTimeout(r, 5000).unref())]);
+        let timer: NodeJS.Timeout | undefined;
+        // A ref'd timer, cleared at once when the clean-up ends: a CLI awaiting this must not exit under it.
+        await Promise.race([Promise.resolve().then(fn).catch(() => undefined), new Promise((r) => (timer = setTimeout(r, 5000)))]);
+        clearTimeout(timer);
       }
       values.clear();
     },

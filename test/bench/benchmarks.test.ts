@@ -42,7 +42,7 @@ describe('benchmarks (smoke sizes, no timing assertions)', () => {
     const r = await requestsBench();
     wellFormed(r, 'requests');
     const full = r.metrics.filter((m) => m.name.endsWith('full sync') && m.value !== null);
-    expect(full.map((m) => m.name)).toEqual(expect.arrayContaining(['GitHub: full sync', 'Jira: full sync', 'MCP servers: full sync']));
+    expect(full.map((m) => m.name)).toEqual(expect.arrayContaining(['GitHub: full sync', 'Jira: full sync', 'MCP (server-everything): full sync']));
     for (const m of full) expect(m.baseline).toBeGreaterThan(0);
   }, 240_000);
 
