@@ -77,6 +77,10 @@ export function computeHealth(i: HealthInput): Health {
     // Only cancelled or interrupted attempts so far: nothing was ever synced completely.
     state = 'never_synced';
     summary = `${i.name} has not synced yet`;
+  } else if (last.status === 'cancelled' || last.status === 'interrupted') {
+    // Healthy (the last complete sync succeeded), but not up to date: the newest one stopped partway.
+    state = 'healthy';
+    summary = `${i.name}: the last sync was ${last.status === 'cancelled' ? 'cancelled' : 'interrupted when the app quit'}; what it stored is kept`;
   } else {
     state = 'healthy';
     summary = `${i.name} is up to date`;

@@ -146,9 +146,14 @@ describe('computeHealth history', () => {
     expect(h).toMatchObject({ state: 'failing', consecutiveFailures: 1, lastError: { code: 'network' }, lastAttemptAt: iso(T0 + 21 * MIN) });
   });
 
+  it('a cancelled run after a success stays healthy but does not claim to be up to date', () => {
+    expect(health([run('succeeded', T0), run('cancelled', T0 + 20 * MIN)])).toMatchObject({ state: 'healthy', summary: 'Acme GitHub: the last sync was cancelled; what it stored is kept', lastSuccessAt: iso(T0 + MIN) });
+    expect(health([run('cancelled', T0), run('succeeded', T0 + 20 * MIN)]).summary).toBe('Acme GitHub is up to date');
+  });
+
   it('an interrupted run (the app quit) is not a failure, and is not a success either', () => {
     const interrupted = run('interrupted', T0 + 20 * MIN, { code: 'internal', message: 'The app stopped while this sync was running', action: 'Nothing to do', retryAt: null });
-    expect(health([run('succeeded', T0), interrupted])).toMatchObject({ state: 'healthy', consecutiveFailures: 0, lastError: null });
+    expect(health([run('succeeded', T0), interrupted])).toMatchObject({ state: 'healthy', consecutiveFailures: 0, lastError: null, summary: 'Acme GitHub: the last sync was interrupted when the app quit; what it stored is kept' });
     expect(health([interrupted])).toMatchObject({ state: 'never_synced', consecutiveFailures: 0, lastSuccessAt: null, lastAttemptAt: iso(T0 + 21 * MIN) });
     expect(health([run('cancelled', T0)]).state).toBe('never_synced');
   });
