@@ -6,7 +6,7 @@
 import type { Batch, ConnectorContext } from '../types.ts';
 import { snGet } from './auth.ts';
 import { absorb, hasMore, keyset, keysetQuery } from './keyset.ts';
-import { valueOf, type SnRow } from './map.ts';
+import { rows, valueOf } from './map.ts';
 import type { ServiceNowSettings } from './spec.ts';
 
 type Ctx = ConnectorContext<ServiceNowSettings>;
@@ -63,8 +63,7 @@ async function readAudit(ctx: Ctx, tables: string[], from: string | null): Promi
       [403],
     );
     if (res.status === 403) return { readable: false, rows: [], end: null };
-    const body = res.json<{ result?: unknown }>();
-    const page = (Array.isArray(body?.result) ? body.result : []) as SnRow[];
+    const page = rows(res, 'sys_audit_delete');
     const { fresh, done } = absorb(k, page, (r) => {
       const id = valueOf(r, 'sys_id');
       const ts = valueOf(r, 'sys_created_on');

@@ -1,3 +1,5 @@
+import { KinexusError } from '../../../shared/errors.ts';
+import type { HttpResponse } from '../../http/client.ts';
 import type { SourceRecord } from '../types.ts';
 import { glideToIso } from './glide-time.ts';
 
@@ -7,6 +9,13 @@ export interface SnField {
   value?: string | null;
 }
 export type SnRow = Record<string, SnField | string | undefined>;
+
+/** The rows of a Table API answer; an answer without a result list is a server error. */
+export function rows(res: HttpResponse, what: string): SnRow[] {
+  const body = res.json<{ result?: unknown }>();
+  if (!body || !Array.isArray(body.result)) throw new KinexusError('server', `ServiceNow answered the ${what} listing without a result list.`, { action: 'ServiceNow is having trouble; the sync retries by itself' });
+  return body.result as SnRow[];
+}
 
 /** The stored value of a field (UTC for date/times, sys_id for references). */
 export function valueOf(row: SnRow, field: string): string | null {

@@ -6,7 +6,7 @@ import { snGet } from './auth.ts';
 import { auditCursor, auditDeletions, type AuditCursor } from './audit.ts';
 import { glideUtc } from './glide-time.ts';
 import { absorb, hasMore, keyset, keysetQuery, type Keyset } from './keyset.ts';
-import { mapRow, valueOf, type SnRow } from './map.ts';
+import { mapRow, rows, valueOf } from './map.ts';
 import type { ServiceNowSettings } from './spec.ts';
 
 type Ctx = ConnectorContext<ServiceNowSettings>;
@@ -73,12 +73,6 @@ export function fieldsOf(table: string): string | undefined {
 
 function origin(ctx: Ctx): string {
   return new URL(ctx.settings.instanceUrl).origin;
-}
-
-function rows(res: HttpResponse, what: string): SnRow[] {
-  const body = res.json<{ result?: unknown }>();
-  if (!body || !Array.isArray(body.result)) throw new KinexusError('server', `ServiceNow answered the ${what} listing without a result list.`, { action: 'ServiceNow is having trouble; the sync retries by itself' });
-  return body.result as SnRow[];
 }
 
 /** The error for a table the instance refuses: it names the table and what to change. */
