@@ -1,20 +1,19 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { z } from 'zod';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KinexusError } from '../../../shared/errors.ts';
 import type { Health, HealthState, SyncRun } from '../../../shared/sync.ts';
 import { createCore, type Core } from '../../../main/core/core.ts';
-import { defineConnector } from '../../../main/connectors/types.ts';
 import { MemorySecretStore } from '../../../main/secrets/memory-store.ts';
 import { FakeClock, settle } from '../../helpers/fake-clock.ts';
+import { stubConnector } from '../../helpers/stub-connector.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 
 /** A connector with one stream that yields one batch per sync; the test can hold or fail it. */
-function stubConnector() {
+function heldStub() {
   const ctl = {
     reads: 0,
     /** While set, a sync waits here (it is "running"). */
@@ -26,40 +25,30 @@ function stubConnector() {
       this.gate = new Promise<void>((r) => (this.release = () => ((this.gate = null), r())));
     },
   };
-  const spec = defineConnector<Record<string, never>>({
-    id: 'stub',
-    title: 'Stub',
-    description: 'A test connector',
-    settings: z.object({}).strict() as z.ZodType<Record<string, never>>,
-    secretFields: [],
-    http: () => ({ title: 'Stub', baseUrl: 'http://127.0.0.1:9', auth: { type: 'none' } }),
-    hosts: () => [],
-    testConnection: async () => ({ identity: 'tester', reachable: [] }),
-    streams: [
-      {
-        name: 'stub.items',
-        title: 'Items',
-        kind: 'item',
-        async *read(_ctx, state) {
-          const n = ((state as { n?: number } | null)?.n ?? 0) + 1;
-          ctl.reads++;
-          if (ctl.gate) await ctl.gate;
-          if (ctl.fail) throw ctl.fail;
-          yield {
-            records: [{ externalId: `item-${n}`, kind: 'item', title: `Item ${n}`, url: null, status: null, author: null, updatedAt: null, text: `item number ${n}`, container: null, raw: { n } }],
-            state: { n },
-          };
-        },
+  const spec = stubConnector([
+    {
+      name: 'stub.items',
+      title: 'Items',
+      kind: 'item',
+      async *read(_ctx, state) {
+        const n = ((state as { n?: number } | null)?.n ?? 0) + 1;
+        ctl.reads++;
+        if (ctl.gate) await ctl.gate;
+        if (ctl.fail) throw ctl.fail;
+        yield {
+          records: [{ externalId: `item-${n}`, kind: 'item', title: `Item ${n}`, url: null, status: null, author: null, updatedAt: null, text: `item number ${n}`, container: null, raw: { n } }],
+          state: { n },
+        };
       },
-    ],
-  });
+    },
+  ]);
   return { spec, ctl };
 }
 
 interface Fixture {
   core: Core;
   clock: FakeClock;
-  ctl: ReturnType<typeof stubConnector>['ctl'];
+  ctl: ReturnType<typeof heldStub>['ctl'];
   events: { event: string; data: any }[];
   dir: string;
 }
@@ -77,7 +66,7 @@ afterEach(async () => {
 async function makeCore(): Promise<Fixture> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kx-sched-'));
   const clock = new FakeClock('2025-03-03T09:00:00.000Z');
-  const { spec, ctl } = stubConnector();
+  const { spec, ctl } = heldStub();
   const core = await createCore({ dataDir: dir, secretStore: new MemorySecretStore(), clock, scheduler: true, connectors: [spec], random: () => 0.5 });
   const events: Fixture['events'] = [];
   core.onEvent((event, data) => events.push({ event, data }));

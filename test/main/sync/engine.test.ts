@@ -11,14 +11,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { z } from 'zod';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SyncRun } from '../../../shared/sync.ts';
 import { createCore, type Core } from '../../../main/core/core.ts';
-import { defineConnector, type Batch, type ConnectorContext, type SourceRecord } from '../../../main/connectors/types.ts';
+import type { Batch, ConnectorContext, SourceRecord } from '../../../main/connectors/types.ts';
 import { MemorySecretStore } from '../../../main/secrets/memory-store.ts';
+import { stubConnector, type StubSettings } from '../../helpers/stub-connector.ts';
 
-type Read = (ctx: ConnectorContext<Record<string, never>>, state: unknown) => AsyncIterable<Batch>;
+type Read = (ctx: ConnectorContext<StubSettings>, state: unknown) => AsyncIterable<Batch>;
 
 function record(id: string, title: string | null = `Item ${id}`): SourceRecord {
   return { externalId: id, kind: 'item', title: title as string, url: null, status: null, author: null, updatedAt: null, text: `text of ${id}`, container: null, raw: { id } };
@@ -35,17 +35,7 @@ afterEach(async () => {
 /** A core with one connector whose streams are the given generators; returns it with the integration id. */
 async function coreWith(reads: Record<string, Read>): Promise<{ core: Core; id: string }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kx-ahead-'));
-  const spec = defineConnector<Record<string, never>>({
-    id: 'stub',
-    title: 'Stub',
-    description: 'A test connector',
-    settings: z.object({}).strict() as z.ZodType<Record<string, never>>,
-    secretFields: [],
-    http: () => ({ title: 'Stub', baseUrl: 'http://127.0.0.1:9', auth: { type: 'none' } }),
-    hosts: () => [],
-    testConnection: async () => ({ identity: 'tester', reachable: [] }),
-    streams: Object.entries(reads).map(([name, read]) => ({ name, title: name, kind: 'item', read })),
-  });
+  const spec = stubConnector(Object.entries(reads).map(([name, read]) => ({ name, title: name, kind: 'item', read })));
   const core = await createCore({ dataDir: dir, secretStore: new MemorySecretStore(), connectors: [spec] });
   open.push({ core, dir });
   const { id } = await core.invoke('integrations.add', { connector: 'stub', name: 'Stub', settings: {} });
@@ -158,7 +148,7 @@ describe('the sync engine: read-ahead and run scope', () => {
     const made: number[] = [];
     const ended: number[] = [];
     let fail = false;
-    const session = (ctx: ConnectorContext<Record<string, never>>) =>
+    const session = (ctx: ConnectorContext<StubSettings>) =>
       ctx.run!.shared('session', () => {
         const n = made.length + 1;
         made.push(n);
