@@ -21,6 +21,7 @@ import { progress, runMain } from './lib/cli.ts';
 import { ratio, type BenchResult, type Metric } from './lib/result.ts';
 import { sizes } from './lib/sizes.ts';
 import { median } from './lib/stats.ts';
+import { waitForText } from './ui/page.ts';
 import { seedCore, type Seeded } from './ui/seed.ts';
 
 const TIMEOUT_MS = 90_000;
@@ -57,15 +58,7 @@ async function timeToContent(browser: Browser, url: string, probe: Probe): Promi
     // Busy time is what the page itself cost, which a loaded machine stretches less than wall time.
     const cdp = await context.newCDPSession(page);
     await cdp.send('Performance.enable');
-    const shows = (texts: string[], absent?: string) =>
-      page.waitForFunction(
-        ({ texts, absent }) => {
-          const text = (document.querySelector('main') ?? document.body).textContent ?? '';
-          return texts.every((t) => text.includes(t)) && (!absent || !text.includes(absent));
-        },
-        { texts, absent },
-        { timeout: TIMEOUT_MS, polling: 20 },
-      );
+    const shows = (texts: string[], absent?: string) => waitForText(page, texts, absent, TIMEOUT_MS);
     const busy = async () => {
       const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
       const metric = (name: string) => (metrics.find((m) => m.name === name)?.value ?? 0) * 1000;

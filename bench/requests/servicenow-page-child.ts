@@ -12,6 +12,7 @@ import path from 'node:path';
 import { createCore } from '../../main/core/core.ts';
 import { MemorySecretStore } from '../../main/secrets/memory-store.ts';
 import { parent } from '../lib/child.ts';
+import { watchMemory } from '../lib/memory-watch.ts';
 
 const USER = 'kx.bench';
 const PASSWORD = 'bench-password';
@@ -65,25 +66,10 @@ async function sync(): Promise<void> {
   try {
     const core = await createCore({ dataDir: dir, secretStore: new MemorySecretStore() });
     const i = await core.invoke('integrations.add', { connector: 'servicenow', name: 'Bench ServiceNow', settings: { instanceUrl: spec.url, username: USER, tables: ['incident'], ...(spec.pageSize ? { pageSize: spec.pageSize } : {}) }, secrets: { password: PASSWORD } });
-    (globalThis as { gc?: () => void }).gc?.();
-    const rssBefore = process.memoryUsage().rss;
-    const heapBefore = process.memoryUsage().heapUsed;
-    const maxRssBefore = process.resourceUsage().maxRSS * 1024;
-    let peakHeap = 0;
-    let sampledRss = 0;
-    const sampler = setInterval(() => {
-      const m = process.memoryUsage();
-      peakHeap = Math.max(peakHeap, m.heapUsed);
-      sampledRss = Math.max(sampledRss, m.rss);
-    }, 10);
-    const t0 = performance.now();
-    const r = await core.invoke('sync.run', { id: i.id, trigger: 'cli', wait: true });
-    const ms = performance.now() - t0;
-    clearInterval(sampler);
-    const maxRss = process.resourceUsage().maxRSS * 1024;
-    const syncPeakRss = maxRss > maxRssBefore ? maxRss : Math.max(sampledRss, process.memoryUsage.rss());
+    const w = await watchMemory(() => core.invoke('sync.run', { id: i.id, trigger: 'cli', wait: true }), 10);
+    const run = w.value.run!;
     await core.close();
-    parent.finish({ status: r.run!.status, error: r.run!.error?.message ?? null, added: r.run!.counts.added, requests: r.run!.requests, ms, rssBefore, heapBefore, syncPeakRss, peakHeap });
+    parent.finish({ status: run.status, error: run.error?.message ?? null, added: run.counts.added, requests: run.requests, ms: w.ms, rssBefore: w.rssBefore, heapBefore: w.heapBefore, syncPeakRss: w.peakRss, peakHeap: w.peakHeap });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

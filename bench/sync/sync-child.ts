@@ -15,6 +15,7 @@ import { connectors } from '../../main/connectors/registry.ts';
 import { createCore } from '../../main/core/core.ts';
 import { MemorySecretStore } from '../../main/secrets/memory-store.ts';
 import { parent } from '../lib/child.ts';
+import { watchMemory } from '../lib/memory-watch.ts';
 
 const spec = JSON.parse(process.env.BENCH_SYNC ?? '{}') as { connector?: 'github' | 'jira'; url: string; token: string; email?: string };
 const integration =
@@ -25,32 +26,13 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kx-bench-sync-'));
 try {
   const core = await createCore({ dataDir: dir, secretStore: new MemorySecretStore() });
   const i = await core.invoke('integrations.add', integration);
-  // Settle what start-up allocated, so the growth below is the sync's.
-  (globalThis as { gc?: () => void }).gc?.();
-  const rssBefore = process.memoryUsage().rss;
-  const maxRssBefore = process.resourceUsage().maxRSS * 1024;
-  let peakHeap = 0;
-  let sampledRss = 0;
-  const sampler = setInterval(() => {
-    const m = process.memoryUsage();
-    peakHeap = Math.max(peakHeap, m.heapUsed);
-    sampledRss = Math.max(sampledRss, m.rss);
-  }, 20);
-  const t0 = performance.now();
-  const cpu0 = process.cpuUsage();
-  const r = await core.invoke('sync.run', { id: i.id, trigger: 'cli', wait: true });
-  const ms = performance.now() - t0;
-  const cpu = process.cpuUsage(cpu0);
-  clearInterval(sampler);
-  const run = r.run!;
+  const w = await watchMemory(() => core.invoke('sync.run', { id: i.id, trigger: 'cli', wait: true }));
+  const run = w.value.run!;
   const stored = core.sync.records.count(i.id);
-  const maxRss = process.resourceUsage().maxRSS * 1024;
-  // The process's high-water mark is the sync's own only if the sync raised it above start-up's.
-  const syncPeakRss = maxRss > maxRssBefore ? maxRss : Math.max(sampledRss, process.memoryUsage.rss());
   (globalThis as { gc?: () => void }).gc?.();
   const retainedHeap = process.memoryUsage().heapUsed;
   await core.close();
-  parent.finish({ ms, cpuMs: (cpu.user + cpu.system) / 1000, stored, status: run.status, error: run.error?.message ?? null, requests: run.requests, added: run.counts.added, rssBefore, maxRssBefore, maxRss, syncPeakRss, peakHeap, retainedHeap });
+  parent.finish({ ms: w.ms, cpuMs: w.cpuMs, stored, status: run.status, error: run.error?.message ?? null, requests: run.requests, added: run.counts.added, rssBefore: w.rssBefore, maxRssBefore: w.maxRssBefore, maxRss: w.maxRss, syncPeakRss: w.peakRss, peakHeap: w.peakHeap, retainedHeap });
 } catch (err) {
   parent.fail(err);
 } finally {

@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import type { Browser, CDPSession } from 'playwright-core';
 import { startHeadlessHost } from '../../main/headless/host.ts';
 import { launchChromium } from '../../test/e2e/support.ts';
+import { waitForText } from './page.ts';
 import { seedCore } from './seed.ts';
 
 interface TraceEvent {
@@ -118,15 +119,7 @@ async function visit(browser: Browser, round: number): Promise<void> {
     const cdp = await context.newCDPSession(page);
     await cdp.send('Performance.enable');
     const stop = process.env.PROFILE === '1' ? await startProfiling(cdp) : null;
-    const shows = (texts: string[], absent?: string) =>
-      page.waitForFunction(
-        ({ texts, absent }) => {
-          const text = (document.querySelector('main') ?? document.body).textContent ?? '';
-          return texts.every((t) => text.includes(t)) && (!absent || !text.includes(absent));
-        },
-        { texts, absent },
-        { timeout: 120_000, polling: 20 },
-      );
+    const shows = (texts: string[], absent?: string) => waitForText(page, texts, absent, 120_000);
     navigatedAt = performance.now();
     await page.goto(`${host.url}#/logs?run=${seeded.bigRunId}`, { waitUntil: 'commit' });
     await shows(['page=1 ']);
