@@ -3,9 +3,8 @@ import type { Automation } from '../../../shared/automation.ts';
 import { ApiError } from '../../api/client.ts';
 import { useCreateAutomation, useUpdateAutomation } from '../../api/mutations.ts';
 import { ErrorNotice } from '../../components/error-notice.tsx';
-import { StatusLabel } from '../../components/status-label.tsx';
 import { navigate, routeHref } from '../../router.ts';
-import { describedBy, Field, fieldIds } from '../integrations/form-field.tsx';
+import { describedBy, ErrorSummary, Field, fieldIds } from '../integrations/form-field.tsx';
 import { buildDefinition, draftFrom, fieldLabel, orderedErrors, placeIssue, type AutomationDraft, type FieldErrors } from './automation-draft.ts';
 import { ScheduleFields } from './schedule-fields.tsx';
 import { StepFields } from './step-fields.tsx';
@@ -77,20 +76,7 @@ export function AutomationForm({ existing }: { existing?: Automation }) {
         {existing ? `Edit ${existing.name}` : 'Add an automation'}
       </h3>
       {listed.length > 0 ? (
-        <div ref={summaryRef} className="notice notice-error error-summary" role="alert" tabIndex={-1} aria-labelledby="automation-errors-title">
-          <p id="automation-errors-title" className="notice-title">
-            <StatusLabel tone="error">{listed.length === 1 ? 'There is a problem' : `There are ${listed.length} problems`}</StatusLabel>
-          </p>
-          <ul>
-            {listed.map(([key, message]) => (
-              <li key={key}>
-                <button type="button" className="link-button" onClick={() => focusField(key)}>
-                  {fieldLabel(key)}: {message.charAt(0).toLowerCase() + message.slice(1)}
-                </button>
-              </li>
-            ))}
-          </ul>
-        </div>
+        <ErrorSummary ref={summaryRef} titleId="automation-errors-title" problems={listed} onPick={focusField} describe={(key, message) => `${fieldLabel(key)}: ${message.charAt(0).toLowerCase() + message.slice(1)}`} />
       ) : null}
       <Field fieldKey="name" label="Name" required help="How the automation is called in Kinexus, the tray and the CLI." error={err('name')}>
         <input {...describedBy('name', 'help', err('name'))} type="text" value={draft.name} onChange={(e) => change({ name: e.target.value })} placeholder="e.g. Laptop prices" autoComplete="off" aria-required />

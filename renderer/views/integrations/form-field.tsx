@@ -1,4 +1,5 @@
-import type { ReactNode } from 'react';
+import type { ReactNode, Ref } from 'react';
+import { StatusLabel } from '../../components/status-label.tsx';
 
 /** DOM ids of a form field and its help and error texts. */
 export function fieldIds(key: string): { input: string; help: string; error: string } {
@@ -46,5 +47,29 @@ export function FieldNotes({ fieldKey, help, error }: { fieldKey: string; help?:
         </p>
       ) : null}
     </>
+  );
+}
+
+/**
+ * A form's problems above its fields, announced as an alert: each one a
+ * button that moves focus to its field. `ref` lets the form focus the
+ * summary itself after a failed save.
+ */
+export function ErrorSummary({ ref, titleId, problems, onPick, describe }: { ref: Ref<HTMLDivElement>; titleId: string; problems: [string, string][]; onPick: (key: string) => void; describe: (key: string, message: string) => string }) {
+  return (
+    <div ref={ref} className="notice notice-error error-summary" role="alert" tabIndex={-1} aria-labelledby={titleId}>
+      <p id={titleId} className="notice-title">
+        <StatusLabel tone="error">{problems.length === 1 ? 'There is a problem' : `There are ${problems.length} problems`}</StatusLabel>
+      </p>
+      <ul>
+        {problems.map(([key, message]) => (
+          <li key={key}>
+            <button type="button" className="link-button" onClick={() => onPick(key)}>
+              {describe(key, message)}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }

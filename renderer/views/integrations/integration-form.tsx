@@ -7,7 +7,7 @@ import { ErrorNotice } from '../../components/error-notice.tsx';
 import { StatusLabel } from '../../components/status-label.tsx';
 import { navigate } from '../../router.ts';
 import { checkForm, orderedErrors, type FieldErrors, type FormState } from './form-validation.ts';
-import { describedBy, Field, fieldIds } from './form-field.tsx';
+import { describedBy, ErrorSummary, Field, fieldIds } from './form-field.tsx';
 import { fieldsFromSchema, initialValues, placeIssue, type FormField } from './schema-fields.ts';
 import { SecretFields } from './secret-fields.tsx';
 import { SettingsFields } from './settings-fields.tsx';
@@ -137,20 +137,7 @@ export function IntegrationForm({ connectors, existing, initialConnector, focus,
         {existing ? `Edit ${existing.name}` : `Add ${connector.title}`}
       </h3>
       {listed.length > 0 ? (
-        <div ref={summaryRef} className="notice notice-error error-summary" role="alert" tabIndex={-1} aria-labelledby="error-summary-title">
-          <p id="error-summary-title" className="notice-title">
-            <StatusLabel tone="error">{listed.length === 1 ? 'There is a problem' : `There are ${listed.length} problems`}</StatusLabel>
-          </p>
-          <ul>
-            {listed.map(([key, message]) => (
-              <li key={key}>
-                <button type="button" className="link-button" onClick={() => focusField(key)}>
-                  {message}
-                </button>
-              </li>
-            ))}
-          </ul>
-        </div>
+        <ErrorSummary ref={summaryRef} titleId="error-summary-title" problems={listed} onPick={focusField} describe={(_key, message) => message} />
       ) : null}
       {existing ? (
         <p className="muted">Connector: {connector.title}</p>
