@@ -1,9 +1,9 @@
 import type { ApiErrorBody } from '../../shared/errors.ts';
 import type { Health, HealthState, RunStatus } from '../../shared/sync.ts';
-import type { Tone } from './status-label.tsx';
+import type { Look, Tone } from './status-label.tsx';
 
 /** How each health state looks: tone, its own icon and words. */
-export const HEALTH_LOOK: Record<HealthState, { tone: Tone; icon: string; text: string }> = {
+export const HEALTH_LOOK: Record<HealthState, Look> = {
   healthy: { tone: 'ok', icon: '✓', text: 'Up to date' },
   syncing: { tone: 'pending', icon: '↻', text: 'Syncing' },
   failing: { tone: 'error', icon: '✕', text: 'Failing' },
@@ -16,7 +16,7 @@ export const HEALTH_LOOK: Record<HealthState, { tone: Tone; icon: string; text: 
 };
 
 /** How each run outcome looks. */
-export const RUN_LOOK: Record<RunStatus, { tone: Tone; icon: string; text: string }> = {
+export const RUN_LOOK: Record<RunStatus, Look> = {
   running: { tone: 'pending', icon: '↻', text: 'Running' },
   succeeded: { tone: 'ok', icon: '✓', text: 'Succeeded' },
   failed: { tone: 'error', icon: '✕', text: 'Failed' },

@@ -3,6 +3,13 @@ import type { ReactNode } from 'react';
 /** What a status means; each tone has its own icon, so color is never the only signal. */
 export type Tone = 'ok' | 'warn' | 'error' | 'off' | 'pending';
 
+/** How a state looks: its tone, its own icon and words. */
+export interface Look {
+  tone: Tone;
+  icon: string;
+  text: string;
+}
+
 const ICONS: Record<Tone, string> = {
   ok: '✓',
   warn: '!',

@@ -1,10 +1,10 @@
 import type { AutomationRun, AutomationTrigger, StepStatus } from '../../../shared/automation.ts';
 import type { Schedule } from '../../../shared/sync.ts';
 import { plural } from '../../components/format.ts';
-import type { Tone } from '../../components/status-label.tsx';
+import type { Look } from '../../components/status-label.tsx';
 
 /** How each step state looks: tone, its own icon and words. */
-export const STEP_LOOK: Record<StepStatus, { tone: Tone; icon: string; text: string }> = {
+export const STEP_LOOK: Record<StepStatus, Look> = {
   pending: { tone: 'off', icon: '·', text: 'Waiting' },
   running: { tone: 'pending', icon: '↻', text: 'Running' },
   succeeded: { tone: 'ok', icon: '✓', text: 'Done' },
